@@ -1,0 +1,83 @@
+"""The Python API; it mirrors the CLI. Heavy modules are imported only when used.
+
+Example:
+    >>> import autotune
+    >>> run = autotune.tune("examples/data/penguins.csv", max_trials=5)  # doctest: +SKIP
+    >>> run.test_scores["accuracy"]  # doctest: +SKIP
+    >>> run.predict("new_penguins.csv")  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from autotune.runs import RunFolder
+
+
+class Run:
+    """A finished (or interrupted) run, read from its run folder."""
+
+    def __init__(self, path: str | Path):
+        self.folder = RunFolder(path)
+        self.info: dict[str, Any] = self.folder.read_run()
+
+    @property
+    def path(self) -> Path:
+        return self.folder.path
+
+    @property
+    def trials(self) -> pd.DataFrame:
+        """``trials.csv``: one row per trial, ranked."""
+        return pd.read_csv(self.folder.trials_csv, dtype={"trial_id": str})
+
+    @property
+    def test_scores(self) -> dict[str, float] | None:
+        return self.info.get("test_scores")
+
+    @property
+    def best_trial(self) -> dict[str, Any] | None:
+        return self.info.get("best_trial")
+
+    def load_model(self):
+        """The best model (``keras.Model``): raw columns in, predictions out."""
+        from autotune.predict import load_best_model
+
+        return load_best_model(self.folder)
+
+    def predict(self, data: str | Path | pd.DataFrame) -> pd.DataFrame:
+        """Predictions for a CSV path or a DataFrame of raw rows."""
+        from autotune.predict import predict_file, predict_frame
+
+        if isinstance(data, pd.DataFrame):
+            return predict_frame(self.path, data)
+        return predict_file(self.path, data)
+
+    def __repr__(self) -> str:
+        return f"Run({str(self.path)!r}, status={self.info.get('status')!r})"
+
+
+def load_run(path: str | Path) -> Run:
+    """Open a run folder written by ``tune``."""
+    return Run(path)
+
+
+def tune(data: str | Path, **options: Any) -> Run:
+    """Tune a model on a CSV file; the keyword options are those of ``autotune tune``.
+
+    Args:
+        data: the CSV file.
+        **options: ``target``, ``task``, ``space``, ``tuner``, ``max_trials``, ``max_epochs``,
+            ``time_budget``, ``seed``, ``out``, ``overwrite``, ``test_size``, ``patience``.
+
+    Returns:
+        The :class:`Run`, read back from its run folder.
+    """
+    from autotune.search.runner import TuneOptions, default_out, run_search
+
+    opts = TuneOptions(data=Path(data), **options)
+    opts.out = Path(opts.out) if opts.out else default_out(opts.data)
+    run_search(opts)
+    return Run(opts.out)

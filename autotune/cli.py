@@ -1,0 +1,247 @@
+"""The ``autotune`` command line: parses flags, calls the library, maps errors to exit codes.
+
+Exit codes: 0 success; 2 bad input or usage (one line on stderr, no traceback); 1 internal
+error (or every trial failed); 130 interrupted. ``--debug`` (anywhere on the line) shows
+tracebacks. TensorFlow is imported only by the commands that need it.
+"""
+
+from __future__ import annotations
+
+import sys
+import traceback
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from autotune import __version__
+from autotune.errors import AutotuneError
+
+app = typer.Typer(
+    help="Keras AutoML for tables: tune an MLP on a CSV with KerasTuner, keep the best model.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"autotune {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_version, is_eager=True, help="Print the version and exit."
+        ),
+    ] = False,
+    debug: Annotated[
+        bool,
+        typer.Option(
+            "--debug", help="Show tracebacks on errors (accepted anywhere on the command line)."
+        ),
+    ] = False,
+) -> None:
+    """Keras AutoML for tables: tune an MLP on a CSV with KerasTuner, keep the best model."""
+
+
+@app.command()
+def tune(
+    data: Annotated[Path, typer.Argument(help="CSV file (header row; target column).")],
+    target: Annotated[
+        str | None, typer.Option(help="Target column. [default: last column]")
+    ] = None,
+    task: Annotated[str, typer.Option(help="auto, classification or regression.")] = "auto",
+    space: Annotated[
+        str, typer.Option(help="Shipped space name (see `autotune spaces`) or a YAML file.")
+    ] = "mlp",
+    tuner: Annotated[str, typer.Option(help="random, bayesian or hyperband.")] = "random",
+    max_trials: Annotated[int, typer.Option(help="Most trials to run.")] = 20,
+    max_epochs: Annotated[
+        int, typer.Option(help="Most epochs per trial (early stopping usually ends sooner).")
+    ] = 50,
+    time_budget: Annotated[
+        float | None,
+        typer.Option(
+            help="Seconds for the whole search: no trial starts after it and the running one is "
+            "stopped."
+        ),
+    ] = None,
+    seed: Annotated[int, typer.Option(help="Seed of splits, initial weights and the tuner.")] = 0,
+    out: Annotated[
+        Path | None,
+        typer.Option(help="Run folder. [default: reports/<data name>-<YYYYmmdd-HHMMSS>]"),
+    ] = None,
+    overwrite: Annotated[bool, typer.Option(help="Replace an existing run folder.")] = False,
+    test_size: Annotated[
+        float, typer.Option(help="Share of rows held out for the final test score (0 = none).")
+    ] = 0.2,
+    patience: Annotated[
+        int,
+        typer.Option(help="Early stopping: epochs without a better val_loss before a trial stops."),
+    ] = 5,
+) -> None:
+    """Search for the best MLP on a CSV file and save it with a ranked table of trials.
+
+    Example: autotune tune examples/data/penguins.csv --target species --time-budget 120
+    """
+    from autotune.search.runner import TuneOptions, default_out, run_search
+
+    options = TuneOptions(
+        data=data,
+        target=target,
+        task=task,
+        space=space,
+        tuner=tuner,
+        max_trials=max_trials,
+        max_epochs=max_epochs,
+        time_budget=time_budget,
+        seed=seed,
+        out=out,
+        overwrite=overwrite,
+        test_size=test_size,
+        patience=patience,
+    )
+    options.out = options.out or default_out(data)
+    info = run_search(options)
+    _print_summary(info, options.out)
+
+
+def _scores(scores: dict[str, float] | None) -> str:
+    if not scores:
+        return "n/a"
+    return ", ".join(f"{name} {value:.4f}" for name, value in scores.items())
+
+
+def _print_summary(info: dict[str, Any], out: Path) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    from autotune.models.params import describe_trial
+    from autotune.runs import RunFolder, rank_trials
+
+    console = Console(highlight=False)
+    folder = RunFolder(out)
+    best = info["best_trial"]
+    trials = info["trials"]
+    table = Table(title=f"top trials (score: {info['score']})", title_justify="left")
+    for column in ("rank", "trial", "score", "epoch", "model"):
+        table.add_column(column, justify="left" if column == "model" else "right")
+    for trial in rank_trials(folder.read_trials(), info["direction"])[:5]:
+        table.add_row(
+            str(trial.get("rank") or "-"),
+            trial["trial_id"],
+            "-" if trial["score"] is None else f"{trial['score']:.4f}",
+            str(trial.get("best_epoch") or "-"),
+            describe_trial(trial["hyperparameters"]),
+        )
+    console.print(table)
+    console.print(
+        f"best trial {best['trial_id']}: {info['metric']} {best['score']:.4f} "
+        f"at epoch {best['best_epoch']}"
+    )
+    console.print(
+        f"validation ({info['dataset']['split_rows']['val']} rows): {_scores(info['val_scores'])}"
+    )
+    if info.get("test_scores"):
+        console.print(
+            f"test, held out from the search ({info['dataset']['split_rows']['test']} "
+            f"rows): {_scores(info['test_scores'])}"
+        )
+    console.print(
+        f"trials: {trials['run']} run, {trials['completed']} completed, "
+        f"{trials['failed']} failed, in {info['elapsed_seconds']:.0f} s"
+    )
+    console.print(f"run folder: {folder.path.resolve()}")
+    console.print(
+        f"best model: {folder.best_model.resolve()}  "
+        f"(use it: autotune predict {folder.path} NEW.csv)"
+    )
+
+
+@app.command()
+def predict(
+    run_dir: Annotated[Path, typer.Argument(help="Run folder written by `autotune tune`.")],
+    data: Annotated[
+        Path,
+        typer.Argument(
+            help="CSV with the training columns (target optional, extra columns ignored)."
+        ),
+    ],
+    out: Annotated[
+        Path | None, typer.Option(help="Write predictions here. [default: stdout]")
+    ] = None,
+) -> None:
+    """Predict new rows with a run's best model; writes a CSV with a `prediction` column.
+
+    Classification adds one `proba_<class>` column per class.
+    Example: autotune predict reports/penguins-20260101-120000 new.csv --out preds.csv
+    """
+    from autotune.predict import predict_file
+
+    result = predict_file(run_dir, data)
+    if out is None:
+        result.to_csv(sys.stdout, index=False)
+        return
+    try:
+        result.to_csv(out, index=False)
+    except OSError as exc:
+        raise AutotuneError(
+            f"--out {out}: cannot write ({exc.strerror}); choose another path"
+        ) from exc
+    typer.echo(f"{len(result)} predictions written to {out}", err=True)
+
+
+@app.command()
+def spaces(
+    name: Annotated[str | None, typer.Argument(help="A space to print.")] = None,
+) -> None:
+    """List the shipped search spaces, or print one (a starting point for your own YAML)."""
+    from autotune.spaces import load_space, shipped_spaces
+
+    if name is None:
+        for space_name in shipped_spaces():
+            space = load_space(space_name)
+            typer.echo(
+                f"{space_name:8s} {len(space.hyperparameters):2d} hyperparameters  "
+                f"{space.description}"
+            )
+        return
+    space = load_space(name)
+    typer.echo(Path(space.source).read_text(encoding="utf-8"), nl=False)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point of the ``autotune`` console script."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    debug = "--debug" in args
+    args = [a for a in args if a != "--debug"]
+    try:
+        # Typer itself handles --help, usage errors (exit 2) and Ctrl-C (exit 130).
+        app(args=args, prog_name="autotune")
+    except KeyboardInterrupt:
+        print("autotune: interrupted", file=sys.stderr)
+        sys.exit(130)
+    except AutotuneError as exc:
+        if debug:
+            traceback.print_exc()
+        print(f"autotune: error: {exc}", file=sys.stderr)
+        sys.exit(exc.exit_code)
+    except Exception as exc:  # noqa: BLE001  (anything else is our bug)
+        if debug:
+            traceback.print_exc()
+        print(
+            f"autotune: internal error: {type(exc).__name__}: {exc} "
+            "(rerun with --debug for the traceback)",
+            file=sys.stderr,
+        )
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()

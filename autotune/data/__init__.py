@@ -1,0 +1,1 @@
+"""Data loading: files on disk -> typed frames -> model inputs."""

@@ -1,0 +1,1 @@
+"""Model builders: the hypermodels the search tunes."""

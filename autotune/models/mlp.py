@@ -1,0 +1,74 @@
+"""The pyramid MLP hypermodel: hidden layers wide first, narrowing with depth."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import autotune.tf_setup  # noqa: F401  (quiets TensorFlow's import; must come first)
+
+# isort: split
+import keras
+import keras_tuner as kt
+from keras import layers
+
+from autotune.models.optim import build_optimizer
+from autotune.models.params import pyramid_widths, resolve
+
+
+def build_network(params: dict[str, Any], n_inputs: int, n_outputs: int, task: str) -> keras.Model:
+    """A compiled MLP for the given hyperparameters (see :mod:`autotune.models.params`)."""
+    p = resolve(params)
+    regularizer = keras.regularizers.L1L2(l1=p["l1"], l2=p["l2"]) if p["l1"] or p["l2"] else None
+    inputs = keras.Input(shape=(n_inputs,), name="features")
+    x = inputs
+    widths = pyramid_widths(p["n_layers"], p["units"], p["shrink"], p["min_units"])
+    for depth, width in enumerate(widths, start=1):
+        x = layers.Dense(
+            width,
+            kernel_initializer=p["initializer"],
+            kernel_regularizer=regularizer,
+            use_bias=not p["batch_norm"],  # BatchNorm's own shift replaces the bias
+            name=f"dense_{depth}",
+        )(x)
+        if p["batch_norm"]:
+            x = layers.BatchNormalization(name=f"batch_norm_{depth}")(x)
+        x = layers.Activation(p["activation"], name=f"{p['activation']}_{depth}")(x)
+        if p["dropout"]:
+            x = layers.Dropout(p["dropout"], name=f"dropout_{depth}")(x)
+    if task == "classification":
+        outputs = layers.Dense(n_outputs, activation="softmax", name="output")(x)
+        loss, metrics = "sparse_categorical_crossentropy", ["accuracy"]
+    else:
+        outputs = layers.Dense(1, name="output")(x)
+        loss, metrics = "mean_squared_error", [keras.metrics.R2Score(name="r2")]
+    model = keras.Model(inputs, outputs, name="mlp")
+    optimizer = build_optimizer(
+        p["optimizer"], p["learning_rate"], momentum=p["momentum"], clipnorm=p["clipnorm"]
+    )
+    model.compile(optimizer=optimizer, loss=loss, metrics=metrics)
+    return model
+
+
+class MLPHyperModel(kt.HyperModel):
+    """Builds :func:`build_network` from a trial's values; fits with its batch size.
+
+    Args:
+        n_inputs: width of the encoded feature vector.
+        n_outputs: number of classes, or 1 for regression.
+        task: ``classification`` or ``regression``.
+        fit_callbacks: callbacks shared by every trial (progress, time budget); they are
+            added here, after KerasTuner's per-trial deep copy of the search callbacks.
+    """
+
+    def __init__(self, n_inputs: int, n_outputs: int, task: str, fit_callbacks=()):
+        super().__init__(name="mlp", tunable=True)
+        self.n_inputs, self.n_outputs, self.task = n_inputs, n_outputs, task
+        self.fit_callbacks = list(fit_callbacks)
+
+    def build(self, hp: kt.HyperParameters) -> keras.Model:
+        return build_network(hp.values, self.n_inputs, self.n_outputs, self.task)
+
+    def fit(self, hp: kt.HyperParameters, model: keras.Model, *args, **kwargs):
+        kwargs["callbacks"] = list(kwargs.get("callbacks", [])) + self.fit_callbacks
+        batch_size = resolve(hp.values)["batch_size"]
+        return model.fit(*args, batch_size=batch_size, **kwargs)

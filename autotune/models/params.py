@@ -1,0 +1,111 @@
+"""The hyperparameter vocabulary: one table of names, defaults and allowed values.
+
+Search spaces, model builders, ``trials.csv`` columns and the report all use these names.
+A name that a search space does not declare takes the default below. No TensorFlow here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Param:
+    default: Any
+    help: str
+    values: tuple[Any, ...] | None = None  # allowed values for categorical names
+    low: float | None = None  # inclusive numeric bounds
+    high: float | None = None
+    kind: type = float
+
+
+ACTIVATIONS = ("relu", "leaky_relu", "elu", "selu", "gelu", "swish", "tanh", "sigmoid")
+INITIALIZERS = (
+    "he_normal",
+    "he_uniform",
+    "glorot_normal",
+    "glorot_uniform",
+    "lecun_normal",
+    "random_normal",
+)
+OPTIMIZERS = ("sgd", "adam", "rmsprop", "adagrad")
+
+MLP_PARAMS: dict[str, Param] = {
+    "n_layers": Param(2, "number of hidden layers", low=0, high=64, kind=int),
+    "units": Param(64, "width of the first hidden layer", low=1, high=8192, kind=int),
+    "shrink": Param(
+        0.5,
+        "pyramid factor: each next hidden layer has round(previous * shrink) units",
+        low=0.05,
+        high=1.0,
+    ),
+    "min_units": Param(
+        8, "narrowest hidden layer the pyramid may reach", low=1, high=8192, kind=int
+    ),
+    "activation": Param("relu", "hidden-layer activation", values=ACTIVATIONS, kind=str),
+    "initializer": Param("he_normal", "kernel initializer", values=INITIALIZERS, kind=str),
+    "batch_norm": Param(False, "BatchNormalization after each hidden Dense", kind=bool),
+    "dropout": Param(0.0, "dropout rate after each hidden layer", low=0.0, high=0.95),
+    "l1": Param(0.0, "L1 kernel regularisation factor (0 = off)", low=0.0, high=1.0),
+    "l2": Param(0.0, "L2 kernel regularisation factor (0 = off)", low=0.0, high=1.0),
+    "optimizer": Param("adam", "optimizer", values=OPTIMIZERS, kind=str),
+    "learning_rate": Param(1e-3, "optimizer learning rate", low=1e-7, high=10.0),
+    "momentum": Param(0.0, "momentum (sgd only)", low=0.0, high=0.999),
+    "clipnorm": Param(0.0, "gradient clipping by norm (0 = off)", low=0.0, high=1e6),
+    "batch_size": Param(32, "mini-batch size", low=1, high=65536, kind=int),
+}
+
+
+def resolve(values: dict[str, Any], params: dict[str, Param] = MLP_PARAMS) -> dict[str, Any]:
+    """Every known name with its value: the given one, else the default."""
+    return {name: values.get(name, param.default) for name, param in params.items()}
+
+
+def check_value(name: str, value: Any, params: dict[str, Param] = MLP_PARAMS) -> str | None:
+    """Why ``value`` is not allowed for ``name``, or None when it is."""
+    param = params[name]
+    if param.values is not None:
+        if value not in param.values:
+            return f"{value!r} is not one of {', '.join(map(str, param.values))}"
+        return None
+    if param.kind is bool:
+        return None if isinstance(value, bool) else f"{value!r} is not true or false"
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return f"{value!r} is not a number"
+    if param.kind is int and float(value) != int(value):
+        return f"{value!r} is not a whole number"
+    if param.low is not None and value < param.low:
+        return f"{value!r} is below the smallest allowed value {param.low}"
+    if param.high is not None and value > param.high:
+        return f"{value!r} is above the largest allowed value {param.high}"
+    return None
+
+
+def pyramid_widths(n_layers: int, units: int, shrink: float, min_units: int = 8) -> list[int]:
+    """Hidden-layer widths: ``units``, then each ``round(previous * shrink)``, floored.
+
+    >>> pyramid_widths(4, 256, 0.5)
+    [256, 128, 64, 32]
+    >>> pyramid_widths(3, 16, 0.25)
+    [16, 8, 8]
+    """
+    widths: list[int] = []
+    width = int(units)
+    for _ in range(int(n_layers)):
+        widths.append(width)
+        width = max(min(int(min_units), int(units)), int(round(width * shrink)))
+    return widths
+
+
+def describe_trial(values: dict[str, Any]) -> str:
+    """A one-line summary of a trial's architecture and optimiser."""
+    p = resolve(values)
+    widths = pyramid_widths(p["n_layers"], p["units"], p["shrink"], p["min_units"])
+    extras = [name for name in ("batch_norm",) if p[name]]
+    extras += [f"{n} {p[n]:g}" for n in ("dropout", "l1", "l2") if p[n]]
+    return (
+        f"[{'-'.join(map(str, widths)) or 'linear'}] {p['activation']} {p['initializer']} "
+        f"{p['optimizer']} lr {p['learning_rate']:.2g} batch {p['batch_size']}"
+        + (" " + " ".join(extras) if extras else "")
+    )

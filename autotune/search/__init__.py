@@ -1,0 +1,1 @@
+"""The search: KerasTuner construction, callbacks, budgets, and the run orchestration."""

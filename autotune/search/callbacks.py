@@ -1,0 +1,64 @@
+"""Keras callbacks that the search adds to every trial.
+
+These are shared by all trials (they report to one run-level object), so they are added in
+``MLPHyperModel.fit``, after KerasTuner's per-trial deep copy of the search callbacks.
+"""
+
+from __future__ import annotations
+
+import autotune.tf_setup  # noqa: F401  (quiets TensorFlow's import; must come first)
+
+# isort: split
+import threading
+import time
+
+import keras
+
+
+class StopAtDeadline(keras.callbacks.Callback):
+    """Stop training at a wall-clock deadline, within one batch.
+
+    A timer thread sets ``model.stop_training``, which Keras checks after every step: no
+    Python work is added per batch. The epoch in progress is still validated.
+
+    Args:
+        deadline: a ``time.monotonic()`` value, or None for no deadline.
+    """
+
+    def __init__(self, deadline: float | None):
+        super().__init__()
+        self.deadline = deadline
+        self.fired = False
+        self._timer: threading.Timer | None = None
+
+    def _stop(self) -> None:
+        self.fired = True
+        self.model.stop_training = True
+
+    def on_train_begin(self, logs=None):
+        self.fired = False
+        if self.deadline is None:
+            return
+        remaining = self.deadline - time.monotonic()
+        if remaining <= 0:
+            self._stop()
+            return
+        self._timer = threading.Timer(remaining, self._stop)
+        self._timer.daemon = True
+        self._timer.start()
+
+    def on_train_end(self, logs=None):
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
+
+
+class ReportEpochs(keras.callbacks.Callback):
+    """Forward each epoch's logs to the progress display."""
+
+    def __init__(self, progress):
+        super().__init__()
+        self.progress = progress
+
+    def on_epoch_end(self, epoch, logs=None):
+        self.progress.epoch_ended(epoch, logs or {})

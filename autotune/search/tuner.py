@@ -1,0 +1,197 @@
+"""KerasTuner tuners that record every trial's whole learning curve and respect a deadline.
+
+KerasTuner keeps only the best step of a trial; autotune records the per-epoch history, the
+fit time and how the trial stopped, and hands each finished trial to ``on_trial_done``.
+The same mixin serves the three strategies (random, bayesian, hyperband).
+"""
+
+from __future__ import annotations
+
+import autotune.tf_setup  # noqa: F401  (quiets TensorFlow's import; must come first)
+
+# isort: split
+import math
+import time
+from collections.abc import Callable
+from typing import Any
+
+import keras
+import keras_tuner as kt
+
+TUNERS = ("random", "bayesian", "hyperband")
+# Hyperband's halving factor (KerasTuner's default).
+HYPERBAND_FACTOR = 3
+
+
+def _one_line(message: str | None) -> str | None:
+    """The last line of a traceback: the exception itself."""
+    if not message:
+        return None
+    lines = [line.strip() for line in str(message).strip().splitlines() if line.strip()]
+    return lines[-1][:500] if lines else None
+
+
+class RecordingMixin:
+    """Adds history recording and a no-new-trial deadline to a KerasTuner tuner.
+
+    Args:
+        on_trial_done: called with each finished trial's record (a dict, see ``runs.py``).
+        on_trial_start: called with the trial when it starts.
+        deadline: ``time.monotonic()`` after which no new trial starts, or None.
+        deadline_callback: the :class:`StopAtDeadline` of the running trial, to tell whether
+            the budget stopped it.
+        epoch_limit: the epoch limit, to tell whether a trial ran to the end.
+    """
+
+    def __init__(
+        self,
+        *args,
+        on_trial_done: Callable[[dict[str, Any]], None],
+        on_trial_start: Callable[[Any], None],
+        deadline: float | None,
+        deadline_callback=None,
+        epoch_limit: int,
+        **kwargs,
+    ):
+        self.on_trial_done = on_trial_done
+        self.on_trial_start = on_trial_start
+        self.deadline = deadline
+        self.deadline_callback = deadline_callback
+        self.epoch_limit = epoch_limit
+        self._runs: dict[str, dict[str, Any]] = {}
+        super().__init__(*args, **kwargs)
+
+    def pre_create_trial(self):
+        if self.deadline is not None and time.monotonic() >= self.deadline and self.oracle.trials:
+            # The oracle stops handing out trials once max_trials are reached.
+            self.oracle.max_trials = len(self.oracle.trials)
+        super().pre_create_trial()
+
+    def on_trial_begin(self, trial):
+        super().on_trial_begin(trial)
+        self.on_trial_start(trial)
+
+    def run_trial(self, trial, *args, **kwargs):
+        started = time.perf_counter()
+        run: dict[str, Any] = {"history": {}, "fit_seconds": None}
+        self._runs[trial.trial_id] = run
+        try:
+            results = super().run_trial(trial, *args, **kwargs)
+        finally:
+            run["fit_seconds"] = round(time.perf_counter() - started, 3)
+        histories = [r for r in results if isinstance(r, keras.callbacks.History)]
+        if histories:
+            run["history"] = {k: [float(v) for v in vs] for k, vs in histories[-1].history.items()}
+            run["initial_epoch"] = int(histories[-1].params.get("initial_epoch", 0) or 0)
+            run["max_epochs"] = int(histories[-1].params.get("epochs", self.epoch_limit))
+        run["deadline_hit"] = bool(self.deadline_callback and self.deadline_callback.fired)
+        return results
+
+    def on_trial_end(self, trial):
+        super().on_trial_end(trial)
+        run = self._runs.pop(trial.trial_id, {"history": {}})
+        self.on_trial_done(trial_record(trial, run, self.oracle.objective.name))
+
+
+def trial_record(trial, run: dict[str, Any], metric: str) -> dict[str, Any]:
+    """A finished trial as the JSON record stored in ``trials/<id>.json``."""
+    history = run.get("history", {})
+    curve = history.get(metric, [])
+    initial = run.get("initial_epoch", 0)
+    finite = [(v, i) for i, v in enumerate(curve) if math.isfinite(v)]
+    nan_loss = any(not math.isfinite(v) for v in history.get("loss", []))
+    error = _one_line(trial.message) if trial.status != "COMPLETED" else None
+    status = "completed" if trial.status == "COMPLETED" else "failed"
+    if status == "completed" and (nan_loss or not finite):
+        status, error = "failed", "the loss became NaN or infinite (diverged)"
+    best = min(finite) if finite else None
+    best_epoch = initial + best[1] + 1 if best else None
+    epochs_run = len(curve)
+    if status == "failed":
+        stopped_by = "nan_loss" if nan_loss else "error"
+    elif run.get("deadline_hit"):
+        stopped_by = "time_budget"
+    elif initial + epochs_run >= run.get("max_epochs", 0):
+        stopped_by = "max_epochs"
+    else:
+        stopped_by = "early_stopping"
+    record: dict[str, Any] = {
+        "trial_id": trial.trial_id,
+        "status": status,
+        "score": best[0] if best and status == "completed" else None,
+        "best_epoch": best_epoch,
+        "epochs_run": epochs_run,
+        "initial_epoch": initial,
+        "stopped_by": stopped_by,
+        "fit_seconds": run.get("fit_seconds"),
+        "error": error,
+        "hyperparameters": dict(trial.hyperparameters.values),
+        "history": history,
+    }
+    if best:
+        for key, values in history.items():
+            if key.startswith("val_") and key != metric and best[1] < len(values):
+                record[key] = values[best[1]]
+        record[metric] = best[0]
+    return record
+
+
+def make_tuner(
+    kind: str,
+    hypermodel: kt.HyperModel,
+    hyperparameters: kt.HyperParameters,
+    *,
+    max_trials: int,
+    max_epochs: int,
+    seed: int,
+    directory: str,
+    **recording: Any,
+) -> kt.Tuner:
+    """A tuner of the given kind that minimises ``val_loss`` and records every trial.
+
+    Args:
+        kind: ``random``, ``bayesian`` or ``hyperband``.
+        hypermodel: builds and fits one trial's model.
+        hyperparameters: the whole search space (new entries are not tuned).
+        max_trials: at most this many trials (Hyperband may plan fewer).
+        max_epochs: epochs per trial (Hyperband's largest bracket).
+        seed: seed of the strategy.
+        directory: KerasTuner's project folder.
+        **recording: arguments of :class:`RecordingMixin`.
+    """
+    common = dict(
+        hypermodel=hypermodel,
+        objective=kt.Objective("val_loss", direction="min"),
+        seed=seed,
+        hyperparameters=hyperparameters,
+        tune_new_entries=False,
+        # A failed trial is recorded and the search goes on, however many fail in a row.
+        max_consecutive_failed_trials=max_trials + 1,
+        directory=directory,
+        project_name="tuner",
+        overwrite=True,
+    )
+    if kind == "random":
+        tuner = _with_recording(kt.RandomSearch)(
+            max_trials=max_trials, epoch_limit=max_epochs, **recording, **common
+        )
+    elif kind == "bayesian":
+        tuner = _with_recording(kt.BayesianOptimization)(
+            max_trials=max_trials, epoch_limit=max_epochs, **recording, **common
+        )
+    elif kind == "hyperband":
+        tuner = _with_recording(kt.Hyperband)(
+            max_epochs=max_epochs,
+            factor=HYPERBAND_FACTOR,
+            epoch_limit=max_epochs,
+            **recording,
+            **common,
+        )
+        tuner.oracle.max_trials = max_trials
+    else:
+        raise ValueError(f"unknown tuner {kind!r}")
+    return tuner
+
+
+def _with_recording(base: type) -> type:
+    return type(f"Recording{base.__name__}", (RecordingMixin, base), {})

@@ -1,0 +1,1 @@
+"""Search spaces shipped with autotune, as YAML files (see ``autotune spaces``)."""
