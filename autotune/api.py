@@ -75,9 +75,9 @@ def tune(data: str | Path, **options: Any) -> Run:
     Returns:
         The :class:`Run`, read back from its run folder.
     """
-    from autotune.search.runner import TuneOptions, default_out, run_search
+    from autotune.search.options import TuneOptions
+    from autotune.search.runner import run_search
 
     opts = TuneOptions(data=Path(data), **options)
-    opts.out = Path(opts.out) if opts.out else default_out(opts.data)
     run_search(opts)
     return Run(opts.out)

@@ -61,7 +61,10 @@ def tune(
         str, typer.Option(help="Shipped space name (see `autotune spaces`) or a YAML file.")
     ] = "mlp",
     tuner: Annotated[str, typer.Option(help="random, bayesian or hyperband.")] = "random",
-    max_trials: Annotated[int, typer.Option(help="Most trials to run.")] = 20,
+    max_trials: Annotated[
+        int | None,
+        typer.Option(help="Most trials to run. [default: 20; no limit with --time-budget]"),
+    ] = None,
     max_epochs: Annotated[
         int, typer.Option(help="Most epochs per trial (early stopping usually ends sooner).")
     ] = 50,
@@ -90,7 +93,8 @@ def tune(
 
     Example: autotune tune examples/data/penguins.csv --target species --time-budget 120
     """
-    from autotune.search.runner import TuneOptions, default_out, run_search
+    from autotune.search.options import TuneOptions
+    from autotune.search.runner import run_search
 
     options = TuneOptions(
         data=data,
@@ -107,7 +111,6 @@ def tune(
         test_size=test_size,
         patience=patience,
     )
-    options.out = options.out or default_out(data)
     info = run_search(options)
     _print_summary(info, options.out)
 

@@ -31,7 +31,7 @@ class SearchProgress:
     """Live view of a search.
 
     Args:
-        max_trials: the trial limit (an upper bound: Hyperband or a budget may run fewer).
+        max_trials: the trial limit (Hyperband or a budget may run fewer), or None.
         max_epochs: the epoch limit of one trial.
         metric: the objective's name, e.g. ``val_loss``.
         time_budget: seconds, or None.
@@ -40,7 +40,7 @@ class SearchProgress:
 
     def __init__(
         self,
-        max_trials: int,
+        max_trials: int | None,
         max_epochs: int,
         metric: str,
         time_budget: float | None = None,
@@ -86,7 +86,7 @@ class SearchProgress:
     def trial_started(self, trial_id: str, summary: str) -> None:
         self._progress.update(
             self._trials,
-            description=f"trial {self.done + 1}/{self.max_trials}",
+            description="trials",
             info=self._clock_info(),
         )
         self._progress.reset(

@@ -3,85 +3,29 @@
 Data flows one way: the table is loaded and its preprocessing fitted once; every trial trains
 on the same in-memory encoded arrays; the best trial's network is joined to the preprocessing
 front-end and saved; the held-out test split, never seen by the search, gives the final score.
+Everything that can be wrong with the input is checked before TensorFlow is imported.
 """
 
 from __future__ import annotations
 
-import os
 import platform
 import sys
 import time
-import warnings
-from dataclasses import asdict, dataclass
+from dataclasses import asdict
 from datetime import datetime
 from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-import autotune.tf_setup  # noqa: F401  (quiets TensorFlow's import; must come first)
-
-# isort: split
-import keras
-
-from autotune.data.preprocessing import (
-    as_dataset,
-    build_preprocessor,
-    encode,
-    export_model,
-    model_inputs,
-)
-from autotune.data.tabular import TabularData, load_table, normalise_labels
-from autotune.errors import SearchFailedError, UsageError
-from autotune.metrics import classification_scores, regression_scores
-from autotune.models.mlp import MLPHyperModel
-from autotune.models.params import describe_trial
+from autotune.data.tabular import TabularData, load_table
+from autotune.errors import SearchFailedError
 from autotune.progress import SearchProgress
 from autotune.runs import RunFolder
-from autotune.search.callbacks import ReportEpochs, StopAtDeadline
-from autotune.search.tuner import TUNERS, make_tuner
+from autotune.search.options import TuneOptions
 from autotune.spaces import load_space
 
 METRIC, DIRECTION = "val_loss", "min"
 VERSIONED = ("autotune", "tensorflow", "keras", "keras-tuner", "scikit-learn", "pandas", "numpy")
-
-
-@dataclass
-class TuneOptions:
-    """The options of ``autotune tune``; see the CLI help for each."""
-
-    data: Path
-    target: str | None = None
-    task: str = "auto"
-    space: str = "mlp"
-    tuner: str = "random"
-    max_trials: int = 20
-    max_epochs: int = 50
-    time_budget: float | None = None
-    seed: int = 0
-    out: Path | None = None
-    overwrite: bool = False
-    test_size: float = 0.2
-    patience: int = 5
-
-    def check(self) -> None:
-        if self.tuner not in TUNERS:
-            raise UsageError(f"--tuner {self.tuner!r} is not one of {', '.join(TUNERS)}")
-        for flag, value in (
-            ("--max-trials", self.max_trials),
-            ("--max-epochs", self.max_epochs),
-            ("--patience", self.patience),
-        ):
-            if value < 1:
-                raise UsageError(f"{flag} {value}: must be at least 1")
-        if self.time_budget is not None and self.time_budget <= 0:
-            raise UsageError(
-                f"--time-budget {self.time_budget}: must be a positive number of seconds"
-            )
-
-
-def default_out(data: Path) -> Path:
-    """``reports/<data name>-<YYYYmmdd-HHMMSS>``."""
-    return Path("reports") / f"{Path(data).stem}-{datetime.now():%Y%m%d-%H%M%S}"
 
 
 def versions() -> dict[str, str]:
@@ -92,16 +36,6 @@ def versions() -> dict[str, str]:
         except metadata.PackageNotFoundError:
             found[name] = "not installed"
     return found
-
-
-def evaluate(model: keras.Model, data: TabularData, split: str) -> dict[str, float]:
-    """Scores of the exported model (raw rows in) on one split, in the target's own units."""
-    spec = data.preprocessing
-    rows = data.splits[split]
-    output = model.predict(as_dataset(model_inputs(rows.features, spec)), verbose=0)
-    if spec.task == "classification":
-        return classification_scores(normalise_labels(rows.target), output, spec.classes)
-    return regression_scores(rows.target.to_numpy(dtype="float64"), output.ravel())
 
 
 def run_search(options: TuneOptions, progress_console=None) -> dict[str, Any]:
@@ -115,9 +49,8 @@ def run_search(options: TuneOptions, progress_console=None) -> dict[str, Any]:
     data = load_table(
         options.data, options.target, options.task, test_size=options.test_size, seed=options.seed
     )
-    folder = RunFolder(options.out or default_out(options.data))
+    folder = RunFolder(options.out)
     folder.create(overwrite=options.overwrite)
-    spec = data.preprocessing
     started = time.monotonic()
     info: dict[str, Any] = {
         "autotune_version": versions()["autotune"],
@@ -127,7 +60,7 @@ def run_search(options: TuneOptions, progress_console=None) -> dict[str, Any]:
         "options": {k: str(v) if isinstance(v, Path) else v for k, v in asdict(options).items()},
         "dataset": data.summary,
         "warnings": data.warnings,
-        "preprocessing": spec.to_dict(),
+        "preprocessing": data.preprocessing.to_dict(),
         "metric": METRIC,
         "direction": DIRECTION,
         "score": f"{METRIC} of the best epoch; lower is better",
@@ -143,7 +76,6 @@ def run_search(options: TuneOptions, progress_console=None) -> dict[str, Any]:
         "versions": versions(),
     }
     folder.write_run(info)
-
     progress = SearchProgress(
         options.max_trials,
         options.max_epochs,
@@ -152,16 +84,10 @@ def run_search(options: TuneOptions, progress_console=None) -> dict[str, Any]:
         console=progress_console,
     )
     _announce(progress, data, folder)
-    keras.utils.set_random_seed(options.seed)
-    preprocessor = build_preprocessor(spec)
-    arrays = {
-        name: encode(preprocessor, split.features, spec) for name, split in data.splits.items()
-    }
-    targets = {name: spec.encode_target(split.target) for name, split in data.splits.items()}
+
+    from autotune.search.training import Search, evaluate  # TensorFlow loads here
 
     records: dict[str, dict[str, Any]] = {}
-    deadline = started + options.time_budget if options.time_budget else None
-    stopper = StopAtDeadline(deadline)
 
     def trial_done(record: dict[str, Any]) -> None:
         records[record["trial_id"]] = record
@@ -171,45 +97,20 @@ def run_search(options: TuneOptions, progress_console=None) -> dict[str, Any]:
             record, is_best=ranked[0]["trial_id"] == record["trial_id"] and ranked[0]["rank"] == 1
         )
 
-    hypermodel = MLPHyperModel(
-        arrays["train"].shape[1],
-        spec.n_outputs,
-        spec.task,
-        fit_callbacks=[stopper, ReportEpochs(progress)],
-    )
-    tuner = make_tuner(
-        options.tuner,
-        hypermodel,
-        space.to_hyperparameters(),
-        max_trials=options.max_trials,
-        max_epochs=options.max_epochs,
-        seed=options.seed,
-        directory=str(folder.path),
-        on_trial_done=trial_done,
-        deadline=deadline,
-        deadline_callback=stopper,
-        on_trial_start=lambda trial: progress.trial_started(
-            trial.trial_id, describe_trial(trial.hyperparameters.values)
-        ),
-    )
+    deadline = started + options.time_budget if options.time_budget else None
+    search = Search(options, space, data, str(folder.path), progress, deadline, trial_done)
     try:
         with progress:
-            tuner.search(
-                arrays["train"],
-                targets["train"],
-                validation_data=(arrays["val"], targets["val"]),
-                epochs=options.max_epochs,
-                callbacks=[
-                    keras.callbacks.EarlyStopping(monitor=METRIC, patience=options.patience),
-                    keras.callbacks.TerminateOnNaN(),
-                ],
-                verbose=0,
-            )
+            search.run()
     except KeyboardInterrupt:
-        info.update(status="interrupted", elapsed_seconds=round(time.monotonic() - started, 1))
-        info["trials"] = _counts(records)
+        info.update(
+            status="interrupted",
+            trials=_counts(records),
+            elapsed_seconds=round(time.monotonic() - started, 1),
+        )
         folder.write_run(info)
         raise
+    info["search_seconds"] = round(time.monotonic() - started, 1)
 
     ranked = folder.write_trials_csv(list(records.values()), DIRECTION)
     info["trials"] = _counts(records)
@@ -223,18 +124,7 @@ def run_search(options: TuneOptions, progress_console=None) -> dict[str, Any]:
             f"{folder.trials_csv}. Try --space fast, a smaller learning rate, or check the data"
         )
 
-    with warnings.catch_warnings():
-        # The checkpoint holds optimizer state that inference does not need.
-        warnings.filterwarnings("ignore", message="Skipping variable loading for optimizer")
-        trained = tuner.load_model(tuner.oracle.get_trial(best["trial_id"]))
-    # An uncompiled copy: the saved model carries no optimizer state, only what predicts.
-    network = keras.models.clone_model(trained)
-    network.set_weights(trained.get_weights())
-    model = export_model(preprocessor, network, spec)
-    tmp = folder.best_model.with_name(".best_model.tmp.keras")
-    model.save(tmp)
-    os.replace(tmp, folder.best_model)
-
+    model = search.export(best["trial_id"], folder.best_model)
     info.update(
         status="completed",
         finished=datetime.now().isoformat(timespec="seconds"),
@@ -264,8 +154,7 @@ def _announce(progress: SearchProgress, data: TabularData, folder: RunFolder) ->
     feats = s["features"]
     progress.log(
         f"data: {s['source']} ({s['rows']} rows, {s['columns']} columns; "
-        f"{len(feats['numeric'])} numeric and {len(feats['categorical'])} categorical "
-        f"features)"
+        f"{len(feats['numeric'])} numeric and {len(feats['categorical'])} categorical features)"
     )
     progress.log(f"task: {s['task']} ({s['task_reason']})")
     split = s["split_rows"]

@@ -18,9 +18,10 @@ from typing import Any
 import keras
 import keras_tuner as kt
 
-TUNERS = ("random", "bayesian", "hyperband")
 # Hyperband's halving factor (KerasTuner's default).
 HYPERBAND_FACTOR = 3
+# "No limit" for KerasTuner's count of consecutive failed trials.
+MANY = 10**9
 
 
 def _one_line(message: str | None) -> str | None:
@@ -153,7 +154,7 @@ def make_tuner(
         kind: ``random``, ``bayesian`` or ``hyperband``.
         hypermodel: builds and fits one trial's model.
         hyperparameters: the whole search space (new entries are not tuned).
-        max_trials: at most this many trials (Hyperband may plan fewer).
+        max_trials: at most this many trials (Hyperband may plan fewer); None: no limit.
         max_epochs: epochs per trial (Hyperband's largest bracket).
         seed: seed of the strategy.
         directory: KerasTuner's project folder.
@@ -166,7 +167,7 @@ def make_tuner(
         hyperparameters=hyperparameters,
         tune_new_entries=False,
         # A failed trial is recorded and the search goes on, however many fail in a row.
-        max_consecutive_failed_trials=max_trials + 1,
+        max_consecutive_failed_trials=MANY,
         directory=directory,
         project_name="tuner",
         overwrite=True,

@@ -1,0 +1,59 @@
+"""The options of a tuning run, validated before any training starts. No TensorFlow here."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from autotune.errors import UsageError
+
+TUNERS = ("random", "bayesian", "hyperband")
+# Without --max-trials or --time-budget a search runs this many trials; with a budget only,
+# trials go on until the budget is spent.
+DEFAULT_MAX_TRIALS = 20
+
+
+@dataclass
+class TuneOptions:
+    """The options of ``autotune tune``; see the CLI help for each."""
+
+    data: Path
+    target: str | None = None
+    task: str = "auto"
+    space: str = "mlp"
+    tuner: str = "random"
+    max_trials: int | None = None
+    max_epochs: int = 50
+    time_budget: float | None = None
+    seed: int = 0
+    out: Path | None = None
+    overwrite: bool = False
+    test_size: float = 0.2
+    patience: int = 5
+
+    def check(self) -> None:
+        """Validate the options; fill in the trial limit and the run folder."""
+        if self.tuner not in TUNERS:
+            raise UsageError(f"--tuner {self.tuner!r} is not one of {', '.join(TUNERS)}")
+        if self.max_trials is None and self.time_budget is None:
+            self.max_trials = DEFAULT_MAX_TRIALS
+        limits = (
+            ("--max-trials", self.max_trials),
+            ("--max-epochs", self.max_epochs),
+            ("--patience", self.patience),
+        )
+        for flag, value in limits:
+            if value is not None and value < 1:
+                raise UsageError(f"{flag} {value}: must be at least 1")
+        if self.time_budget is not None and self.time_budget <= 0:
+            raise UsageError(
+                f"--time-budget {self.time_budget}: must be a positive number of seconds"
+            )
+        self.data = Path(self.data)
+        self.out = Path(self.out) if self.out else default_out(self.data)
+
+
+def default_out(data: Path) -> Path:
+    """``reports/<data name>-<YYYYmmdd-HHMMSS>``."""
+    return Path("reports") / f"{Path(data).stem}-{datetime.now():%Y%m%d-%H%M%S}"

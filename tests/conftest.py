@@ -1,0 +1,64 @@
+"""Shared fixtures: test data paths, a CLI runner, and one small trained run reused by tests."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+DATA = Path(__file__).parent / "data"
+
+
+@pytest.fixture(autouse=True)
+def _seed():
+    """Seed everything that is already imported (TensorFlow only if a test loaded it)."""
+    import random
+
+    import numpy as np
+
+    random.seed(0)
+    np.random.seed(0)
+    if "keras" in sys.modules:
+        sys.modules["keras"].utils.set_random_seed(0)
+
+
+@pytest.fixture
+def data_dir() -> Path:
+    return DATA
+
+
+def run_cli(
+    *args: str, cwd: Path | None = None, timeout: float = 600
+) -> subprocess.CompletedProcess:
+    """Run ``autotune ARGS`` in a subprocess, as a user would; return the finished process."""
+    env = {**os.environ, "COLUMNS": "120"}
+    return subprocess.run(
+        [sys.executable, "-m", "autotune", *map(str, args)],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        env=env,
+        timeout=timeout,
+    )
+
+
+@pytest.fixture(scope="session")
+def penguins_run(tmp_path_factory) -> Path:
+    """A real 2-trial x 2-epoch search on penguins, shared by the tests that only read it."""
+    from autotune.search.options import TuneOptions
+    from autotune.search.runner import run_search
+
+    out = tmp_path_factory.mktemp("runs") / "penguins"
+    run_search(
+        TuneOptions(data=DATA / "penguins.csv", space="fast", max_trials=2, max_epochs=2, out=out)
+    )
+    return out
+
+
+@pytest.fixture
+def cli():
+    """``cli("tune", ...)`` runs the autotune command line in a subprocess."""
+    return run_cli

@@ -1,0 +1,115 @@
+from __future__ import annotations
+
+import keras
+import pytest
+
+from autotune.models.mlp import build_network
+from autotune.models.optim import build_optimizer
+from autotune.models.params import MLP_PARAMS, check_value, describe_trial, pyramid_widths
+
+
+@pytest.mark.parametrize(
+    ("args", "widths"),
+    [
+        ((3, 256, 0.5), [256, 128, 64]),
+        ((4, 64, 1.0), [64, 64, 64, 64]),
+        ((3, 32, 0.25), [32, 8, 8]),  # floored at min_units
+        ((0, 64, 0.5), []),
+    ],
+)
+def test_pyramid_widths(args, widths):
+    assert pyramid_widths(*args) == widths
+
+
+def dense_widths(model):
+    return [layer.units for layer in model.layers if isinstance(layer, keras.layers.Dense)]
+
+
+def test_network_follows_the_pyramid_and_ends_in_softmax():
+    model = build_network({"n_layers": 3, "units": 128, "shrink": 0.5}, 10, 4, "classification")
+    assert dense_widths(model) == [128, 64, 32, 4]
+    assert model.layers[-1].activation.__name__ == "softmax"
+    assert model.loss == "sparse_categorical_crossentropy"
+
+
+def test_hyperparameters_reach_the_layers():
+    values = {
+        "n_layers": 2,
+        "units": 16,
+        "activation": "tanh",
+        "initializer": "glorot_uniform",
+        "batch_norm": True,
+        "dropout": 0.3,
+        "l1": 1e-4,
+        "l2": 1e-3,
+    }
+    model = build_network(values, 5, 1, "regression")
+    kinds = [type(layer).__name__ for layer in model.layers]
+    assert kinds.count("BatchNormalization") == 2 and kinds.count("Dropout") == 2
+    dense = [layer for layer in model.layers if isinstance(layer, keras.layers.Dense)]
+    assert type(dense[0].kernel_initializer).__name__ == "GlorotUniform"
+    assert dense[0].kernel_regularizer.l1 == pytest.approx(1e-4)
+    assert dense[0].kernel_regularizer.l2 == pytest.approx(1e-3)
+    assert not dense[0].use_bias  # BatchNorm provides the shift
+    acts = [layer for layer in model.layers if isinstance(layer, keras.layers.Activation)]
+    assert {a.activation.__name__ for a in acts} == {"tanh"}
+    assert model.layers[-1].activation.__name__ == "linear"
+
+
+@pytest.mark.parametrize("activation", MLP_PARAMS["activation"].values)
+def test_every_activation_builds(activation):
+    build_network({"activation": activation, "n_layers": 1}, 3, 2, "classification")
+
+
+@pytest.mark.parametrize("initializer", MLP_PARAMS["initializer"].values)
+def test_every_initializer_builds(initializer):
+    build_network({"initializer": initializer, "n_layers": 1}, 3, 2, "classification")
+
+
+@pytest.mark.parametrize(
+    ("name", "cls"),
+    [("sgd", "SGD"), ("adam", "Adam"), ("rmsprop", "RMSprop"), ("adagrad", "Adagrad")],
+)
+def test_optimizers(name, cls):
+    opt = build_optimizer(name, 0.01, momentum=0.9, clipnorm=1.0)
+    assert type(opt).__name__ == cls
+    assert float(opt.learning_rate) == pytest.approx(0.01)
+    assert opt.clipnorm == 1.0
+
+
+def test_sgd_momentum():
+    assert build_optimizer("sgd", 0.1, momentum=0.9).momentum == pytest.approx(0.9)
+
+
+def test_batch_size_is_used_by_fit():
+    import numpy as np
+
+    from autotune.models.mlp import MLPHyperModel
+
+    class Hp:
+        values = {"batch_size": 7, "n_layers": 1, "units": 4}
+
+    hypermodel = MLPHyperModel(3, 2, "classification")
+    model = hypermodel.build(Hp)
+    history = hypermodel.fit(Hp, model, np.zeros((21, 3)), np.zeros(21), epochs=1, verbose=0)
+    assert history.params["steps"] == 3  # 21 rows / batch 7
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "problem"),
+    [
+        ("activation", "softplus", "is not one of relu"),
+        ("n_layers", 2.5, "is not a whole number"),
+        ("dropout", 1.5, "above the largest allowed value"),
+        ("batch_norm", "yes", "is not true or false"),
+        ("learning_rate", "fast", "is not a number"),
+    ],
+)
+def test_check_value(name, value, problem):
+    assert problem in check_value(name, value)
+
+
+def test_describe_trial():
+    text = describe_trial({"n_layers": 2, "units": 64, "dropout": 0.2})
+    assert text.startswith("[64-32] relu he_normal adam lr 0.001 batch 32")
+    assert "dropout 0.2" in text

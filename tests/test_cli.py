@@ -1,0 +1,178 @@
+"""The command line end to end, through a subprocess, as a user runs it."""
+
+from __future__ import annotations
+
+import csv
+import json
+import subprocess
+import sys
+
+import pytest
+
+
+def test_tune_then_predict_round_trip(tmp_path, data_dir, cli):
+    run = tmp_path / "run"
+    done = cli(
+        "tune",
+        data_dir / "penguins.csv",
+        "--target",
+        "species",
+        "--space",
+        "fast",
+        "--max-trials",
+        "2",
+        "--max-epochs",
+        "2",
+        "--out",
+        run,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "task: classification" in done.stderr
+    assert "trial" in done.stderr and "new best" in done.stderr
+    assert "test, held out from the search (69 rows): accuracy" in done.stdout
+    assert f"run folder: {run.resolve()}" in done.stdout
+    assert "Traceback" not in done.stderr
+    assert len(list(csv.DictReader((run / "trials.csv").open()))) == 2
+
+    new = tmp_path / "new.csv"
+    rows = (data_dir / "penguins.csv").read_text().splitlines()[:11]
+    new.write_text("\n".join(rows) + "\n")
+    out = tmp_path / "preds.csv"
+    done = cli("predict", run, new, "--out", out)
+    assert done.returncode == 0, done.stderr
+    predictions = list(csv.DictReader(out.open()))
+    assert len(predictions) == 10
+    assert set(predictions[0]) == {"prediction", "proba_Adelie", "proba_Chinstrap", "proba_Gentoo"}
+    assert {p["prediction"] for p in predictions} <= {"Adelie", "Chinstrap", "Gentoo"}
+
+    to_stdout = cli("predict", run, new)
+    assert to_stdout.returncode == 0
+    assert (
+        to_stdout.stdout.splitlines()[0] == "prediction,proba_Adelie,proba_Chinstrap,proba_Gentoo"
+    )
+
+
+def test_regression_predictions_are_values(tmp_path, data_dir, cli):
+    run = tmp_path / "run"
+    assert (
+        cli(
+            "tune",
+            data_dir / "diabetes.csv",
+            "--space",
+            "fast",
+            "--max-trials",
+            "1",
+            "--max-epochs",
+            "2",
+            "--out",
+            run,
+        ).returncode
+        == 0
+    )
+    done = cli("predict", run, data_dir / "diabetes.csv")
+    header, first = done.stdout.splitlines()[:2]
+    assert header == "prediction"
+    float(first)
+
+
+@pytest.mark.parametrize("flag", ["--help", "--version"])
+def test_help_and_version_do_not_import_tensorflow(flag):
+    code = (
+        "import sys\n"
+        "from autotune.cli import main\n"
+        f"try:\n    main([{flag!r}])\nexcept SystemExit:\n    pass\n"
+        "print('tensorflow' in sys.modules, 'keras' in sys.modules)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.stdout.strip().splitlines()[-1] == "False False"
+
+
+def test_version(cli):
+    done = cli("--version")
+    assert done.returncode == 0 and done.stdout.startswith("autotune ")
+
+
+def test_spaces_lists_and_prints(cli):
+    listing = cli("spaces")
+    assert listing.returncode == 0
+    assert "mlp" in listing.stdout and "fast" in listing.stdout
+    printed = cli("spaces", "mlp")
+    assert "hyperparameters:" in printed.stdout and "n_layers" in printed.stdout
+
+
+def error_of(done):
+    """The one stderr line of a failed command; asserts exit code 2 and no traceback."""
+    assert done.returncode == 2, (done.stdout, done.stderr)
+    assert "Traceback" not in done.stderr
+    lines = [line for line in done.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1, done.stderr
+    return lines[0]
+
+
+def test_missing_file(cli, tmp_path):
+    line = error_of(cli("tune", tmp_path / "nope.csv"))
+    assert line.startswith("autotune: error: ") and "nope.csv: no such file" in line
+
+
+def test_empty_file(cli, tmp_path):
+    (tmp_path / "e.csv").write_text("")
+    assert "the file is empty" in error_of(cli("tune", tmp_path / "e.csv"))
+
+
+def test_header_only(cli, tmp_path):
+    (tmp_path / "h.csv").write_text("a,b\n")
+    assert "has a header but no data rows" in error_of(cli("tune", tmp_path / "h.csv"))
+
+
+def test_no_such_target_lists_columns(cli, data_dir):
+    line = error_of(cli("tune", data_dir / "iris.csv", "--target", "Species"))
+    assert "no column named 'Species'; the columns are: 'sepal length (cm)'" in line
+    assert "'species'" in line
+
+
+def test_single_class_target(cli, tmp_path):
+    (tmp_path / "one.csv").write_text("x,y\n1,a\n2,a\n3,a\n")
+    assert "has a single class" in error_of(cli("tune", tmp_path / "one.csv"))
+
+
+def test_no_usable_feature(cli, tmp_path):
+    (tmp_path / "f.csv").write_text("id,y\nr1,a\nr2,b\nr3,a\n")
+    assert "no usable feature column" in error_of(cli("tune", tmp_path / "f.csv"))
+
+
+def test_existing_run_folder_without_overwrite(cli, tmp_path, data_dir):
+    out = tmp_path / "run"
+    out.mkdir()
+    (out / "run.json").write_text("{}")
+    line = error_of(cli("tune", data_dir / "iris.csv", "--out", out))
+    assert "already exists and is not empty; pass --overwrite" in line
+    assert json.loads((out / "run.json").read_text()) == {}  # untouched
+
+
+def test_bad_space_file(cli, tmp_path, data_dir):
+    (tmp_path / "s.yaml").write_text("hyperparameters:\n  units: {type: int, min: 9, max: 2}\n")
+    line = error_of(cli("tune", data_dir / "iris.csv", "--space", tmp_path / "s.yaml"))
+    assert "s.yaml: hyperparameters.units: min (9) is greater than max (2)" in line
+
+
+def test_bad_option_value(cli, data_dir):
+    assert "--max-trials 0: must be at least 1" in error_of(
+        cli("tune", data_dir / "iris.csv", "--max-trials", "0")
+    )
+
+
+def test_predict_without_run_folder(cli, tmp_path, data_dir):
+    line = error_of(cli("predict", tmp_path / "nothing", data_dir / "iris.csv"))
+    assert "no such run folder" in line
+
+
+def test_usage_error_exit_code(cli):
+    done = cli("tune", "--no-such-flag")
+    assert done.returncode == 2
+    assert "Traceback" not in done.stderr
+
+
+def test_debug_shows_the_traceback(cli, tmp_path):
+    done = cli("tune", tmp_path / "nope.csv", "--debug")
+    assert done.returncode == 2
+    assert "Traceback" in done.stderr and "no such file" in done.stderr
