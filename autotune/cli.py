@@ -86,7 +86,7 @@ def tune(
     ] = 0.2,
     patience: Annotated[
         int,
-        typer.Option(help="Early stopping: epochs without a better val_loss before a trial stops."),
+        typer.Option(help="Early stopping: epochs without a better score before a trial stops."),
     ] = 5,
 ) -> None:
     """Search for the best MLP on a CSV file and save it with a ranked table of trials.
@@ -185,6 +185,10 @@ def predict(
     Classification adds one `proba_<class>` column per class.
     Example: autotune predict reports/penguins-20260101-120000 new.csv --out preds.csv
     """
+    from autotune.runs import RunFolder
+
+    RunFolder(run_dir).read_run()  # a wrong folder fails here, before TensorFlow loads
+
     from autotune.predict import predict_file
 
     result = predict_file(run_dir, data)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from typing import Any
 
 import numpy as np
@@ -21,9 +22,13 @@ def classification_scores(
     index = {label: i for i, label in enumerate(classes)}
     truth = np.array([index[label] for label in y_true])
     predicted = proba.argmax(axis=1)
+    with warnings.catch_warnings():
+        # A small split may lack a class; the scores are still defined, sklearn just warns.
+        warnings.simplefilter("ignore", UserWarning)
+        balanced = float(metrics.balanced_accuracy_score(truth, predicted))
     scores = {
         "accuracy": float(metrics.accuracy_score(truth, predicted)),
-        "balanced_accuracy": float(metrics.balanced_accuracy_score(truth, predicted)),
+        "balanced_accuracy": balanced,
         "log_loss": float(
             metrics.log_loss(truth, np.clip(proba, 1e-7, 1), labels=range(len(classes)))
         ),

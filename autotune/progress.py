@@ -33,7 +33,7 @@ class SearchProgress:
     Args:
         max_trials: the trial limit (Hyperband or a budget may run fewer), or None.
         max_epochs: the epoch limit of one trial.
-        metric: the objective's name, e.g. ``val_loss``.
+        metric: the objective's name, e.g. ``val_cross_entropy``.
         time_budget: seconds, or None.
         console: where to draw. Defaults to a stderr console.
     """

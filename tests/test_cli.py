@@ -131,12 +131,12 @@ def test_no_such_target_lists_columns(cli, data_dir):
 
 
 def test_single_class_target(cli, tmp_path):
-    (tmp_path / "one.csv").write_text("x,y\n1,a\n2,a\n3,a\n")
+    (tmp_path / "one.csv").write_text("x,y\n" + "".join(f"{i},a\n" for i in range(12)))
     assert "has a single class" in error_of(cli("tune", tmp_path / "one.csv"))
 
 
 def test_no_usable_feature(cli, tmp_path):
-    (tmp_path / "f.csv").write_text("id,y\nr1,a\nr2,b\nr3,a\n")
+    (tmp_path / "f.csv").write_text("const,y\n" + "".join(f"1,{'ab'[i % 2]}\n" for i in range(12)))
     assert "no usable feature column" in error_of(cli("tune", tmp_path / "f.csv"))
 
 

@@ -31,6 +31,8 @@ NUMERIC_TEXT_SHARE = 0.95
 # Category levels seen in fewer training rows than this are grouped into one "other" level.
 MIN_LEVEL_ROWS = 3
 MAX_LEVELS = 50
+# Fewer rows than this cannot be split into training, validation and test rows usefully.
+MIN_ROWS = 10
 
 
 @dataclass
@@ -301,6 +303,11 @@ def load_table(
         )
         frame = frame.loc[~missing_target].reset_index(drop=True)
 
+    if len(frame) < MIN_ROWS:
+        raise DataError(
+            f"{source}: only {len(frame)} row(s) with a target value; autotune needs at least "
+            f"{MIN_ROWS} to train, validate and test a model, so add rows"
+        )
     y = frame[target]
     task, task_reason = infer_task(y, task, target)
     classes = None

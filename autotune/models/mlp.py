@@ -12,7 +12,7 @@ import keras_tuner as kt
 from keras import layers
 
 from autotune.models.optim import build_optimizer
-from autotune.models.params import pyramid_widths, resolve
+from autotune.models.params import LOSS_METRICS, pyramid_widths, resolve
 
 # Run this many training steps per call into TensorFlow: small MLPs are dominated by the
 # per-step Python overhead (2.5x faster epochs at batch 16 on a 20,000 x 100 table).
@@ -41,10 +41,18 @@ def build_network(params: dict[str, Any], n_inputs: int, n_outputs: int, task: s
             x = layers.Dropout(p["dropout"], name=f"dropout_{depth}")(x)
     if task == "classification":
         outputs = layers.Dense(n_outputs, activation="softmax", name="output")(x)
-        loss, metrics = "sparse_categorical_crossentropy", ["accuracy"]
+        loss = "sparse_categorical_crossentropy"
+        metrics = [
+            keras.metrics.SparseCategoricalCrossentropy(name=LOSS_METRICS[task]),
+            "accuracy",
+        ]
     else:
         outputs = layers.Dense(1, name="output")(x)
-        loss, metrics = "mean_squared_error", [keras.metrics.R2Score(name="r2")]
+        loss = "mean_squared_error"
+        metrics = [
+            keras.metrics.MeanSquaredError(name=LOSS_METRICS[task]),
+            keras.metrics.R2Score(name="r2"),
+        ]
     model = keras.Model(inputs, outputs, name="mlp")
     optimizer = build_optimizer(
         p["optimizer"], p["learning_rate"], momentum=p["momentum"], clipnorm=p["clipnorm"]

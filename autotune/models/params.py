@@ -31,6 +31,16 @@ INITIALIZERS = (
 )
 OPTIMIZERS = ("sgd", "adam", "rmsprop", "adagrad")
 
+# The search objective: the validation loss *without* the L1/L2 penalty that Keras adds to
+# val_loss, so that trials with different penalties compare fairly. Lower is better.
+LOSS_METRICS = {"classification": "cross_entropy", "regression": "mse"}
+
+
+def objective_name(task: str) -> str:
+    """``val_cross_entropy`` (classification) or ``val_mse`` (regression)."""
+    return f"val_{LOSS_METRICS[task]}"
+
+
 MLP_PARAMS: dict[str, Param] = {
     "n_layers": Param(2, "number of hidden layers", low=0, high=64, kind=int),
     "units": Param(64, "width of the first hidden layer", low=1, high=8192, kind=int),

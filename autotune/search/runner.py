@@ -19,12 +19,13 @@ from typing import Any
 
 from autotune.data.tabular import TabularData, load_table
 from autotune.errors import SearchFailedError
+from autotune.models.params import objective_name
 from autotune.progress import SearchProgress
 from autotune.runs import RunFolder
 from autotune.search.options import TuneOptions
 from autotune.spaces import load_space
 
-METRIC, DIRECTION = "val_loss", "min"
+DIRECTION = "min"
 VERSIONED = ("autotune", "tensorflow", "keras", "keras-tuner", "scikit-learn", "pandas", "numpy")
 
 
@@ -52,6 +53,7 @@ def run_search(options: TuneOptions, progress_console=None) -> dict[str, Any]:
     folder = RunFolder(options.out)
     folder.create(overwrite=options.overwrite)
     started = time.monotonic()
+    metric = objective_name(data.preprocessing.task)
     info: dict[str, Any] = {
         "autotune_version": versions()["autotune"],
         "status": "running",
@@ -61,9 +63,9 @@ def run_search(options: TuneOptions, progress_console=None) -> dict[str, Any]:
         "dataset": data.summary,
         "warnings": data.warnings,
         "preprocessing": data.preprocessing.to_dict(),
-        "metric": METRIC,
+        "metric": metric,
         "direction": DIRECTION,
-        "score": f"{METRIC} of the best epoch; lower is better",
+        "score": f"{metric} of the best epoch (without the L1/L2 penalty); lower is better",
         "space": space.to_dict(),
         "tuner": options.tuner,
         "seed": options.seed,
@@ -79,7 +81,7 @@ def run_search(options: TuneOptions, progress_console=None) -> dict[str, Any]:
     progress = SearchProgress(
         options.max_trials,
         options.max_epochs,
-        METRIC,
+        metric,
         options.time_budget,
         console=progress_console,
     )

@@ -26,14 +26,12 @@ from autotune.data.preprocessing import (
 from autotune.data.tabular import TabularData, normalise_labels
 from autotune.metrics import classification_scores, regression_scores
 from autotune.models.mlp import MLPHyperModel
-from autotune.models.params import describe_trial
+from autotune.models.params import describe_trial, objective_name
 from autotune.progress import SearchProgress
 from autotune.search.callbacks import ReportEpochs, StopAtDeadline
 from autotune.search.options import TuneOptions
 from autotune.search.tuner import make_tuner
 from autotune.spaces import SearchSpace
-
-METRIC = "val_loss"
 
 
 class Search:
@@ -61,6 +59,7 @@ class Search:
     ) -> None:
         self.options, self.data, self.progress = options, data, progress
         spec = data.preprocessing
+        self.objective = objective_name(spec.task)
         keras.utils.set_random_seed(options.seed)
         self.preprocessor = build_preprocessor(spec)
         self.arrays = {
@@ -78,6 +77,7 @@ class Search:
             options.tuner,
             hypermodel,
             space.to_hyperparameters(),
+            objective=self.objective,
             max_trials=options.max_trials,
             max_epochs=options.max_epochs,
             seed=options.seed,
@@ -91,14 +91,16 @@ class Search:
         )
 
     def run(self) -> None:
-        """Run every trial (early stopping on ``val_loss``; NaN losses stop a trial)."""
+        """Run every trial (early stopping on the objective; a NaN loss stops a trial)."""
         self.tuner.search(
             self.arrays["train"],
             self.targets["train"],
             validation_data=(self.arrays["val"], self.targets["val"]),
             epochs=self.options.max_epochs,
             callbacks=[
-                keras.callbacks.EarlyStopping(monitor=METRIC, patience=self.options.patience),
+                keras.callbacks.EarlyStopping(
+                    monitor=self.objective, patience=self.options.patience
+                ),
                 keras.callbacks.TerminateOnNaN(),
             ],
             verbose=0,

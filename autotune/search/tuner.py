@@ -142,18 +142,20 @@ def make_tuner(
     hypermodel: kt.HyperModel,
     hyperparameters: kt.HyperParameters,
     *,
-    max_trials: int,
+    objective: str,
+    max_trials: int | None,
     max_epochs: int,
     seed: int,
     directory: str,
     **recording: Any,
 ) -> kt.Tuner:
-    """A tuner of the given kind that minimises ``val_loss`` and records every trial.
+    """A tuner of the given kind that minimises ``objective`` and records every trial.
 
     Args:
         kind: ``random``, ``bayesian`` or ``hyperband``.
         hypermodel: builds and fits one trial's model.
         hyperparameters: the whole search space (new entries are not tuned).
+        objective: the logged metric to minimise, e.g. ``val_cross_entropy``.
         max_trials: at most this many trials (Hyperband may plan fewer); None: no limit.
         max_epochs: epochs per trial (Hyperband's largest bracket).
         seed: seed of the strategy.
@@ -162,7 +164,7 @@ def make_tuner(
     """
     common = dict(
         hypermodel=hypermodel,
-        objective=kt.Objective("val_loss", direction="min"),
+        objective=kt.Objective(objective, direction="min"),
         seed=seed,
         hyperparameters=hyperparameters,
         tune_new_entries=False,

@@ -114,15 +114,16 @@ def test_rare_levels_are_grouped(tmp_path):
 
 
 def test_constant_and_empty_columns_are_dropped(tmp_path):
-    path = write(tmp_path, "c,e,x,y\n1,,0.5,a\n1,,1.5,b\n1,,2.5,a\n1,,3.5,b\n1,,4.5,a\n1,,5.5,b\n")
-    data = load_table(path, test_size=0, val_size=0.34)
+    path = table(tmp_path, {"c": [1] * 12, "e": [None] * 12, "x": range(12), "y": ["a", "b"] * 6})
+    data = load_table(path)
     reasons = {d["column"]: d["reason"] for d in data.summary["features"]["dropped"]}
     assert reasons == {"c": "it has a single value", "e": "every value is missing"}
 
 
 def test_infinite_values_are_treated_as_missing(tmp_path):
-    path = write(tmp_path, "x,z,y\n1,inf,a\n2,3,b\n3,4,a\n4,5,b\n5,6,a\n6,-inf,b\n")
-    data = load_table(path, test_size=0, val_size=0.34)
+    z = [np.inf, -np.inf] + list(range(10))
+    path = table(tmp_path, {"x": range(12), "z": z, "y": ["a", "b"] * 6})
+    data = load_table(path)
     assert any("2 infinite value(s) treated as missing" in w for w in data.warnings)
     assert np.isfinite([c.mean for c in data.preprocessing.numeric]).all()
 
@@ -138,9 +139,9 @@ def test_mostly_numeric_text_column_becomes_numeric(tmp_path):
 
 
 def test_rows_with_missing_target_are_dropped(tmp_path):
-    path = write(tmp_path, "x,y\n1,a\n2,\n3,b\n4,a\n5,b\n6,a\n7,b\n")
-    data = load_table(path, test_size=0, val_size=0.34)
-    assert data.summary["rows"] == 6
+    path = table(tmp_path, {"x": range(13), "y": ["a", "b"] * 3 + [None] + ["a", "b"] * 3})
+    data = load_table(path)
+    assert data.summary["rows"] == 12
     assert "1 row(s) with a missing 'y' were dropped" in data.warnings
 
 
@@ -203,13 +204,21 @@ def test_target_all_missing(tmp_path):
         load_table(path)
 
 
+def test_too_few_rows(tmp_path):
+    path = write(tmp_path, "x,y\n1,a\n2,b\n3,a\n")
+    with pytest.raises(
+        DataError, match="only 3 row.s. with a target value; autotune needs at least"
+    ):
+        load_table(path)
+
+
 def test_single_class_target(tmp_path):
-    path = write(tmp_path, "x,y\n1,a\n2,a\n3,a\n")
+    path = table(tmp_path, {"x": range(12), "y": ["a"] * 12})
     with pytest.raises(DataError, match=r"single class \('a'\); a classifier needs at least two"):
         load_table(path)
 
 
 def test_no_usable_feature(tmp_path):
-    path = write(tmp_path, "c,y\n1,a\n1,b\n1,a\n")
+    path = table(tmp_path, {"c": [1] * 12, "y": ["a", "b"] * 6})
     with pytest.raises(DataError, match=r"no usable feature column .*c: it has a single value"):
         load_table(path)
