@@ -12,6 +12,7 @@ from typing import Any
 
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+from rich.table import Column
 
 
 def _clock(seconds: float) -> str:
@@ -35,6 +36,7 @@ class SearchProgress:
         max_epochs: the epoch limit of one trial.
         metric: the objective's name, e.g. ``val_cross_entropy``.
         time_budget: seconds, or None.
+        started: ``time.monotonic()`` when the budget started. Defaults to now.
         console: where to draw. Defaults to a stderr console.
     """
 
@@ -44,19 +46,23 @@ class SearchProgress:
         max_epochs: int,
         metric: str,
         time_budget: float | None = None,
+        started: float | None = None,
         console: Console | None = None,
     ):
         self.console = console or Console(stderr=True)
         self.max_trials, self.max_epochs, self.metric = max_trials, max_epochs, metric
         self.time_budget = time_budget
-        self.started = time.monotonic()
+        self.started = time.monotonic() if started is None else started
         self.best: tuple[str, float] | None = None
         self.done = 0
+        self._summary = ""
         self._progress = Progress(
-            TextColumn("[bold]{task.description}"),
-            BarColumn(bar_width=24),
+            TextColumn("[bold]{task.description}", table_column=Column(width=12)),
             MofNCompleteColumn(),
-            TextColumn("{task.fields[info]}"),
+            BarColumn(bar_width=20),
+            TextColumn(
+                "{task.fields[info]}", table_column=Column(no_wrap=True, overflow="ellipsis")
+            ),
             console=self.console,
             transient=True,
         )
@@ -64,7 +70,6 @@ class SearchProgress:
         self._epochs = self._progress.add_task("epochs", total=max_epochs, info="", visible=False)
 
     def __enter__(self) -> SearchProgress:
-        self.started = time.monotonic()
         self._progress.start()
         return self
 
@@ -73,7 +78,7 @@ class SearchProgress:
 
     def _clock_info(self) -> str:
         used = time.monotonic() - self.started
-        text = f"time {_clock(used)}"
+        text = f"{_clock(used)} used"
         if self.time_budget:
             text += f", {_clock(self.time_budget - used)} left"
         if self.best:
@@ -93,16 +98,17 @@ class SearchProgress:
             self._epochs,
             total=self.max_epochs,
             visible=True,
-            description=f"  {trial_id}",
+            description=f"  trial {trial_id}",
             info=summary,
         )
+        self._summary = summary
 
     def epoch_ended(self, epoch: int, logs: dict[str, Any]) -> None:
         value = logs.get(self.metric)
         self._progress.update(
             self._epochs,
             completed=epoch + 1,
-            info=f"{self.metric} {_fmt(value)}" if value is not None else "",
+            info=f"{self.metric} {_fmt(value)}  {self._summary}" if value is not None else "",
         )
         self._progress.update(self._trials, info=self._clock_info())
 

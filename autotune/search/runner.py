@@ -83,6 +83,7 @@ def run_search(options: TuneOptions, progress_console=None) -> dict[str, Any]:
         options.max_epochs,
         metric,
         options.time_budget,
+        started=started,
         console=progress_console,
     )
     _announce(progress, data, folder)
