@@ -93,9 +93,17 @@ class SearchSpace:
         }
 
 
+def _shipped_folder():
+    try:
+        return resources.files("autotune.search_spaces")
+    except ModuleNotFoundError:
+        # Running from a source checkout that is not installed: the top-level folder.
+        return Path(__file__).resolve().parent.parent / "search_spaces"
+
+
 def shipped_spaces() -> dict[str, Path]:
     """The spaces that ship with autotune, by name."""
-    folder = resources.files("autotune.search_spaces")
+    folder = _shipped_folder()
     return {
         Path(entry.name).stem: Path(str(entry))
         for entry in sorted(folder.iterdir(), key=lambda e: e.name)

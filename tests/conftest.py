@@ -10,6 +10,8 @@ from pathlib import Path
 import pytest
 
 DATA = Path(__file__).parent / "data"
+# The installed console script, as a user runs it (next to the interpreter running the tests).
+AUTOTUNE = Path(sys.executable).parent / "autotune"
 
 
 @pytest.fixture(autouse=True)
@@ -33,10 +35,10 @@ def data_dir() -> Path:
 def run_cli(
     *args: str, cwd: Path | None = None, timeout: float = 600
 ) -> subprocess.CompletedProcess:
-    """Run ``autotune ARGS`` in a subprocess, as a user would; return the finished process."""
+    """Run the installed ``autotune ARGS`` in a subprocess; return the finished process."""
     env = {**os.environ, "COLUMNS": "120"}
     return subprocess.run(
-        [sys.executable, "-m", "autotune", *map(str, args)],
+        [str(AUTOTUNE), *map(str, args)],
         capture_output=True,
         text=True,
         cwd=cwd,
