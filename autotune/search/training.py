@@ -62,10 +62,10 @@ class Search:
         self.objective = objective_name(spec.task)
         keras.utils.set_random_seed(options.seed)
         self.preprocessor = build_preprocessor(spec)
-        self.arrays = {
-            n: encode(self.preprocessor, s.features, spec) for n, s in data.splits.items()
-        }
-        self.targets = {n: spec.encode_target(s.target) for n, s in data.splits.items()}
+        # The test rows are not encoded here: the search never sees them.
+        searched = {name: data.splits[name] for name in ("train", "val")}
+        self.arrays = {n: encode(self.preprocessor, s.features, spec) for n, s in searched.items()}
+        self.targets = {n: spec.encode_target(s.target) for n, s in searched.items()}
         stopper = StopAtDeadline(deadline)
         hypermodel = MLPHyperModel(
             self.arrays["train"].shape[1],

@@ -144,3 +144,33 @@ def test_bad_options(tmp_path, data_dir, options, message):
     with pytest.raises(UsageError, match=message):
         run_search(TuneOptions(data=data_dir / "iris.csv", out=tmp_path / "run", **options))
     assert not (tmp_path / "run").exists()
+
+
+def test_diverging_trials_fail_and_are_never_the_best(tmp_path, data_dir):
+    """SGD at learning rate 10 on a standardised target diverges within a few epochs."""
+    from autotune.errors import SearchFailedError
+
+    space = tmp_path / "diverge.yaml"
+    space.write_text(
+        "hyperparameters:\n"
+        "  optimizer: {type: fixed, value: sgd}\n"
+        "  learning_rate: {type: fixed, value: 10.0}\n"
+        "  momentum: {type: fixed, value: 0.9}\n"
+        "  units: {type: choice, values: [32, 64]}\n"
+    )
+    with pytest.raises(SearchFailedError, match=r"all 2 trial\(s\) failed \(the loss became NaN"):
+        run_search(
+            TuneOptions(
+                data=data_dir / "diabetes.csv",
+                space=str(space),
+                max_trials=2,
+                max_epochs=20,
+                out=tmp_path / "run",
+            )
+        )
+    info = json.loads((tmp_path / "run" / "run.json").read_text())
+    assert info["status"] == "failed"
+    assert not (tmp_path / "run" / "best_model.keras").exists()
+    rows = list(csv.DictReader((tmp_path / "run" / "trials.csv").open()))
+    assert [r["status"] for r in rows] == ["failed", "failed"]
+    assert all(r["rank"] == "" and r["stopped_by"] == "nan_loss" for r in rows)
