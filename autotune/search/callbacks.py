@@ -9,6 +9,7 @@ from __future__ import annotations
 import autotune.tf_setup  # noqa: F401  (quiets TensorFlow's import; must come first)
 
 # isort: split
+import math
 import threading
 import time
 
@@ -62,3 +63,16 @@ class ReportEpochs(keras.callbacks.Callback):
 
     def on_epoch_end(self, epoch, logs=None):
         self.progress.epoch_ended(epoch, logs or {})
+
+
+class StopOnNaN(keras.callbacks.Callback):
+    """End a trial at the end of the first epoch whose training loss is NaN or infinite.
+
+    Unlike ``keras.callbacks.TerminateOnNaN`` it checks once per epoch (no per-batch hook)
+    and prints nothing: the trial's record says what happened.
+    """
+
+    def on_epoch_end(self, epoch, logs=None):
+        loss = (logs or {}).get("loss")
+        if loss is not None and not math.isfinite(float(loss)):
+            self.model.stop_training = True

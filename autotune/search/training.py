@@ -28,7 +28,7 @@ from autotune.metrics import classification_scores, regression_scores
 from autotune.models.mlp import MLPHyperModel
 from autotune.models.params import describe_trial, objective_name
 from autotune.progress import SearchProgress
-from autotune.search.callbacks import ReportEpochs, StopAtDeadline
+from autotune.search.callbacks import ReportEpochs, StopAtDeadline, StopOnNaN
 from autotune.search.options import TuneOptions
 from autotune.search.tuner import make_tuner
 from autotune.spaces import SearchSpace
@@ -92,6 +92,13 @@ class Search:
 
     def run(self) -> None:
         """Run every trial (early stopping on the objective; a NaN loss stops a trial)."""
+        with warnings.catch_warnings():
+            # KerasTuner takes the min of a diverged trial's all-NaN curve; the trial's own
+            # record says it diverged, the warning would only repeat it on the terminal.
+            warnings.filterwarnings("ignore", "All-NaN", RuntimeWarning)
+            self._search()
+
+    def _search(self) -> None:
         self.tuner.search(
             self.arrays["train"],
             self.targets["train"],
@@ -101,7 +108,7 @@ class Search:
                 keras.callbacks.EarlyStopping(
                     monitor=self.objective, patience=self.options.patience
                 ),
-                keras.callbacks.TerminateOnNaN(),
+                StopOnNaN(),
             ],
             verbose=0,
         )

@@ -101,10 +101,12 @@ def trial_record(trial, run: dict[str, Any], metric: str) -> dict[str, Any]:
     initial = run.get("initial_epoch", 0)
     finite = [(v, i) for i, v in enumerate(curve) if math.isfinite(v)]
     nan_loss = any(not math.isfinite(v) for v in history.get("loss", []))
-    error = _one_line(trial.message) if trial.status != "COMPLETED" else None
-    status = "completed" if trial.status == "COMPLETED" else "failed"
-    if status == "completed" and (nan_loss or not finite):
+    status, error = "completed", None
+    if nan_loss or (trial.status == "COMPLETED" and not finite):
         status, error = "failed", "the loss became NaN or infinite (diverged)"
+    elif trial.status != "COMPLETED":
+        status = "failed"
+        error = _one_line(trial.message) or f"KerasTuner ended the trial as {trial.status}"
     best = min(finite) if finite else None
     best_epoch = initial + best[1] + 1 if best else None
     epochs_run = len(curve)

@@ -73,3 +73,8 @@ def test_exception_keeps_its_last_line():
     assert record["status"] == "failed" and record["stopped_by"] == "error"
     assert record["error"] == "ValueError: bad shape (3, 4)"
     assert record["epochs_run"] == 0 and record["best_epoch"] is None
+
+
+def test_nan_loss_with_a_trial_keras_tuner_gave_up_on_still_says_why():
+    record = trial_record(kt_trial("FAILED", None), run([NAN], loss=[NAN]), "val_mse")
+    assert record["error"] == "the loss became NaN or infinite (diverged)"
