@@ -168,6 +168,87 @@ def _print_summary(info: dict[str, Any], out: Path) -> None:
 
 
 @app.command()
+def diagnose(
+    data: Annotated[Path, typer.Argument(help="CSV file (header row; target column).")],
+    config: Annotated[
+        Path,
+        typer.Option(
+            help="YAML mapping of hyperparameter name -> value (e.g. `n_layers: 10`, "
+            "`activation: sigmoid`); names left out take the default space's defaults."
+        ),
+    ],
+    target: Annotated[
+        str | None, typer.Option(help="Target column. [default: last column]")
+    ] = None,
+    task: Annotated[str, typer.Option(help="auto, classification or regression.")] = "auto",
+    epochs: Annotated[int, typer.Option(help="Epochs to train (no early stopping).")] = 30,
+    seed: Annotated[int, typer.Option(help="Seed of splits and initial weights.")] = 0,
+    out: Annotated[
+        Path | None, typer.Option(help="Run folder. [default: reports/<data name>-<time>]")
+    ] = None,
+    overwrite: Annotated[bool, typer.Option(help="Replace an existing run folder.")] = False,
+) -> None:
+    """Train ONE fixed configuration, instrumented, and explain its gradient health.
+
+    Writes the same run folder as `tune`, with one trial, and prints the findings with their
+    evidence and remedies.
+    Example: autotune diagnose data.csv --config deep_sigmoid.yaml --epochs 20
+    """
+    from autotune.search.options import TuneOptions
+    from autotune.search.runner import run_search
+    from autotune.spaces import load_config
+
+    options = TuneOptions(
+        data=data,
+        target=target,
+        task=task,
+        space=load_config(config),
+        max_trials=1,
+        max_epochs=epochs,
+        patience=None,
+        seed=seed,
+        out=out,
+        overwrite=overwrite,
+    )
+    info = run_search(options)
+    _print_diagnosis(info, options.out)
+
+
+def _print_diagnosis(info: dict[str, Any], out: Path) -> None:
+    from rich.console import Console
+
+    from autotune.models.params import describe_trial
+    from autotune.runs import RunFolder
+
+    console = Console(highlight=False)
+    folder = RunFolder(out)
+    trial = folder.read_trials()[0]
+    console.print(f"configuration: {describe_trial(trial['hyperparameters'])}")
+    console.print(
+        f"{trial['epochs_run']} epochs: {info['metric']} {trial['score']:.4f} at epoch "
+        f"{trial['best_epoch']}; test {_scores(info.get('test_scores'))}"
+    )
+    _print_findings(console, trial["findings"])
+    console.print(f"run folder: {folder.path.resolve()}")
+
+
+def _print_findings(console, findings: list[dict[str, Any]]) -> None:
+    if not findings:
+        console.print("[green]healthy[/]: no finding")
+        return
+    for finding in findings:
+        colour = "red" if finding["severity"] == "serious" else "yellow"
+        console.print(
+            f"[{colour}]{finding['severity']}[/] [bold]{finding['name']}[/]: {finding['summary']}"
+        )
+        for number, remedy in enumerate(finding["remedies"], start=1):
+            change = ", ".join(f"{k}: {v}" for k, v in remedy["change"].items())
+            console.print(
+                f"    {number}. {remedy['text']}" + (f"  [dim]({change})[/]" if change else "")
+            )
+
+
+@app.command()
 def predict(
     run_dir: Annotated[Path, typer.Argument(help="Run folder written by `autotune tune`.")],
     data: Annotated[

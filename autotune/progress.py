@@ -28,6 +28,16 @@ def _fmt(value: Any) -> str:
     return str(value)
 
 
+def _health(record: dict[str, Any]) -> str:
+    health = record.get("health")
+    if not health or health == "unknown":
+        return ""
+    if health == "healthy":
+        return "[green]healthy[/]"
+    serious = any(f["severity"] == "serious" for f in record.get("findings", []))
+    return f"[{'red' if serious else 'yellow'}]{health}[/]"
+
+
 class SearchProgress:
     """Live view of a search.
 
@@ -122,10 +132,14 @@ class SearchProgress:
         if status == "completed":
             line = (
                 f"trial {record['trial_id']}  {self.metric} {_fmt(score)}  "
-                f"{record.get('epochs_run', 0)} epochs  {record.get('fit_seconds', 0):.1f}s{mark}"
+                f"{record.get('epochs_run', 0)} epochs  {record.get('fit_seconds', 0):.1f}s"
+                f"  {_health(record)}{mark}"
             )
         else:
-            line = f"trial {record['trial_id']}  [red]{status}[/]: {record.get('error') or ''}"
+            line = (
+                f"trial {record['trial_id']}  [red]{status}[/]: {record.get('error') or ''}"
+                f"  {_health(record)}"
+            )
         self.log(line)
         self._progress.update(self._trials, completed=self.done, info=self._clock_info())
         self._progress.update(self._epochs, visible=False)

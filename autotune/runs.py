@@ -44,6 +44,8 @@ TRIALS_COLUMNS: dict[str, str] = {
     "fit_seconds": "wall-clock seconds spent building and training the trial",
     "error": "why a failed trial failed (one line)",
 }
+# After the hyperparameter columns:
+HEALTH_COLUMN = ("health", "the trial's findings (comma-separated names), or healthy")
 
 
 def _json_default(value: Any) -> Any:
@@ -201,11 +203,12 @@ class RunFolder:
         for trial in ranked:
             row = {c: clean_number(trial.get(c)) for c in columns}
             row.update({n: trial.get("hyperparameters", {}).get(n) for n in names})
+            row[HEALTH_COLUMN[0]] = trial.get("health", "")
             rows.append(row)
         fd, tmp = tempfile.mkstemp(dir=self.path, prefix=".trials.csv.", suffix=".tmp")
         try:
             with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-                writer = csv.DictWriter(handle, fieldnames=columns + names)
+                writer = csv.DictWriter(handle, fieldnames=columns + names + [HEALTH_COLUMN[0]])
                 writer.writeheader()
                 writer.writerows(rows)
             _publish(tmp, self.trials_csv)

@@ -252,3 +252,63 @@ def _validate_entry(name: str, spec: Any, source: str) -> dict[str, Any]:
             raise SearchSpaceError(f"{where}: type fixed needs 'value'")
         check(spec["value"], "value")
     return dict(spec)
+
+
+def _default_of(spec: dict[str, Any]) -> Any:
+    """The value KerasTuner starts from for a spec (its default, else its first value)."""
+    if spec["type"] == "fixed":
+        return spec["value"]
+    if "default" in spec:
+        return spec["default"]
+    if spec["type"] == "choice":
+        return spec["values"][0]
+    return False if spec["type"] == "bool" else spec["min"]
+
+
+def load_config(path: str | Path) -> SearchSpace:
+    """A ``diagnose`` configuration: a YAML mapping of hyperparameter name -> fixed value.
+
+    Names it leaves out take the default space's defaults (``autotune spaces mlp``), then the
+    model's own defaults. The result is a space of fixed entries: a one-trial search.
+
+    Raises:
+        SearchSpaceError: unreadable file, YAML error, unknown name or value not allowed.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise SearchSpaceError(f"{path}: no such configuration file; check the path")
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1}" if mark else ""
+        raise SearchSpaceError(f"{path}: YAML syntax error{where}; fix the file") from exc
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        raise SearchSpaceError(
+            f"{path}: a configuration is a mapping of hyperparameter name -> value, "
+            "e.g. `n_layers: 10` and `activation: sigmoid` on separate lines"
+        )
+    values = {
+        name: _default_of(spec) for name, spec in load_space(DEFAULT_SPACE).hyperparameters.items()
+    }
+    for name, value in data.items():
+        name = str(name)
+        if name not in MLP_PARAMS:
+            close = difflib.get_close_matches(name, MLP_PARAMS, n=1)
+            hint = f"did you mean {close[0]!r}?" if close else "the model does not use it"
+            raise SearchSpaceError(
+                f"{path}: {name}: unknown hyperparameter ({hint}); known names: "
+                f"{', '.join(MLP_PARAMS)}"
+            )
+        problem = check_value(name, value, MLP_PARAMS)
+        if problem:
+            raise SearchSpaceError(f"{path}: {name}: {problem}")
+        values[name] = value
+    return SearchSpace(
+        name=path.stem,
+        description=f"fixed configuration from {path.name}",
+        hyperparameters={n: {"type": "fixed", "value": v} for n, v in values.items()},
+        source=str(path),
+    )

@@ -11,6 +11,7 @@ import keras
 import keras_tuner as kt
 from keras import layers
 
+from autotune.diagnostics.probe import GradientProbe, constant_loss, probe_rows
 from autotune.models.optim import build_optimizer
 from autotune.models.params import LOSS_METRICS, pyramid_widths, resolve
 
@@ -27,6 +28,7 @@ def build_network(params: dict[str, Any], n_inputs: int, n_outputs: int, task: s
     x = inputs
     widths = pyramid_widths(p["n_layers"], p["units"], p["shrink"], p["min_units"])
     for depth, width in enumerate(widths, start=1):
+        shortcut = x
         x = layers.Dense(
             width,
             kernel_initializer=p["initializer"],
@@ -37,6 +39,10 @@ def build_network(params: dict[str, Any], n_inputs: int, n_outputs: int, task: s
         if p["batch_norm"]:
             x = layers.BatchNormalization(name=f"batch_norm_{depth}")(x)
         x = layers.Activation(p["activation"], name=f"{p['activation']}_{depth}")(x)
+        if p["residual"] and depth > 1:
+            if shortcut.shape[-1] != width:  # a linear projection where the widths differ
+                shortcut = layers.Dense(width, use_bias=False, name=f"project_{depth}")(shortcut)
+            x = layers.Add(name=f"residual_{depth}")([x, shortcut])
         if p["dropout"]:
             x = layers.Dropout(p["dropout"], name=f"dropout_{depth}")(x)
     if task == "classification":
@@ -74,15 +80,28 @@ class MLPHyperModel(kt.HyperModel):
             added here, after KerasTuner's per-trial deep copy of the search callbacks.
     """
 
-    def __init__(self, n_inputs: int, n_outputs: int, task: str, fit_callbacks=()):
+    def __init__(
+        self, n_inputs: int, n_outputs: int, task: str, fit_callbacks=(), diagnostics: bool = True
+    ):
         super().__init__(name="mlp", tunable=True)
         self.n_inputs, self.n_outputs, self.task = n_inputs, n_outputs, task
         self.fit_callbacks = list(fit_callbacks)
+        self.diagnostics = diagnostics
 
     def build(self, hp: kt.HyperParameters) -> keras.Model:
         return build_network(hp.values, self.n_inputs, self.n_outputs, self.task)
 
-    def fit(self, hp: kt.HyperParameters, model: keras.Model, *args, **kwargs):
-        kwargs["callbacks"] = list(kwargs.get("callbacks", [])) + self.fit_callbacks
-        batch_size = resolve(hp.values)["batch_size"]
-        return model.fit(*args, batch_size=batch_size, **kwargs)
+    def fit(self, hp: kt.HyperParameters, model: keras.Model, x, y, **kwargs):
+        """Train with the trial's batch size; the History carries the gradient-health series
+        as ``history.diagnostics`` (None when diagnostics are off)."""
+        params = resolve(hp.values)
+        callbacks = list(kwargs.pop("callbacks", [])) + self.fit_callbacks
+        probe = None
+        if self.diagnostics:
+            probe = GradientProbe(*probe_rows(x, y), activation=params["activation"])
+            callbacks.append(probe)
+        history = model.fit(x, y, batch_size=params["batch_size"], callbacks=callbacks, **kwargs)
+        if probe:
+            probe.series.update(task=self.task, baseline_loss=constant_loss(y, self.task))
+        history.diagnostics = probe.series if probe else None
+        return history

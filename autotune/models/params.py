@@ -56,6 +56,9 @@ MLP_PARAMS: dict[str, Param] = {
     "activation": Param("relu", "hidden-layer activation", values=ACTIVATIONS, kind=str),
     "initializer": Param("he_normal", "kernel initializer", values=INITIALIZERS, kind=str),
     "batch_norm": Param(False, "BatchNormalization after each hidden Dense", kind=bool),
+    "residual": Param(
+        False, "skip connections around hidden layers (projection where widths differ)", kind=bool
+    ),
     "dropout": Param(0.0, "dropout rate after each hidden layer", low=0.0, high=0.95),
     "l1": Param(0.0, "L1 kernel regularisation factor (0 = off)", low=0.0, high=1.0),
     "l2": Param(0.0, "L2 kernel regularisation factor (0 = off)", low=0.0, high=1.0),
@@ -64,6 +67,7 @@ MLP_PARAMS: dict[str, Param] = {
     "momentum": Param(0.0, "momentum (sgd only)", low=0.0, high=0.999),
     "clipnorm": Param(0.0, "gradient clipping by norm (0 = off)", low=0.0, high=1e6),
     "batch_size": Param(32, "mini-batch size", low=1, high=65536, kind=int),
+    "lr_schedule": Param("constant", "learning-rate schedule", values=("constant",), kind=str),
 }
 
 
@@ -112,7 +116,7 @@ def describe_trial(values: dict[str, Any]) -> str:
     """A one-line summary of a trial's architecture and optimiser."""
     p = resolve(values)
     widths = pyramid_widths(p["n_layers"], p["units"], p["shrink"], p["min_units"])
-    extras = [name for name in ("batch_norm",) if p[name]]
+    extras = [name for name in ("batch_norm", "residual") if p[name]]
     extras += [f"{n} {p[n]:g}" for n in ("dropout", "l1", "l2") if p[n]]
     return (
         f"[{'-'.join(map(str, widths)) or 'linear'}] {p['activation']} {p['initializer']} "

@@ -7,6 +7,7 @@ from datetime import datetime
 from pathlib import Path
 
 from autotune.errors import UsageError
+from autotune.spaces import SearchSpace
 
 TUNERS = ("random", "bayesian", "hyperband")
 # Without --max-trials or --time-budget a search runs this many trials; with a budget only,
@@ -21,7 +22,7 @@ class TuneOptions:
     data: Path
     target: str | None = None
     task: str = "auto"
-    space: str = "mlp"
+    space: str | SearchSpace = "mlp"
     tuner: str = "random"
     max_trials: int | None = None
     max_epochs: int = 50
@@ -30,7 +31,7 @@ class TuneOptions:
     out: Path | None = None
     overwrite: bool = False
     test_size: float = 0.2
-    patience: int = 5
+    patience: int | None = 5  # None: no early stopping (diagnose)
 
     def check(self) -> None:
         """Validate the options; fill in the trial limit and the run folder."""

@@ -23,7 +23,7 @@ from autotune.models.params import objective_name
 from autotune.progress import SearchProgress
 from autotune.runs import RunFolder
 from autotune.search.options import TuneOptions
-from autotune.spaces import load_space
+from autotune.spaces import SearchSpace, load_space
 
 DIRECTION = "min"
 VERSIONED = ("autotune", "tensorflow", "keras", "keras-tuner", "scikit-learn", "pandas", "numpy")
@@ -46,7 +46,7 @@ def run_search(options: TuneOptions, progress_console=None) -> dict[str, Any]:
         AutotuneError: bad input (exit code 2), or every trial failed (exit code 1).
     """
     options.check()
-    space = load_space(options.space)
+    space = options.space if isinstance(options.space, SearchSpace) else load_space(options.space)
     data = load_table(
         options.data, options.target, options.task, test_size=options.test_size, seed=options.seed
     )
@@ -59,7 +59,11 @@ def run_search(options: TuneOptions, progress_console=None) -> dict[str, Any]:
         "status": "running",
         "created": datetime.now().isoformat(timespec="seconds"),
         "command": " ".join(sys.argv) if Path(sys.argv[0]).name == "autotune" else None,
-        "options": {k: str(v) if isinstance(v, Path) else v for k, v in asdict(options).items()},
+        "options": {
+            k: str(v) if isinstance(v, Path) else v
+            for k, v in asdict(options).items()
+            if k != "space"
+        },
         "dataset": data.summary,
         "warnings": data.warnings,
         "preprocessing": data.preprocessing.to_dict(),

@@ -104,12 +104,16 @@ class Search:
             self.targets["train"],
             validation_data=(self.arrays["val"], self.targets["val"]),
             epochs=self.options.max_epochs,
-            callbacks=[
-                keras.callbacks.EarlyStopping(
-                    monitor=self.objective, patience=self.options.patience
-                ),
-                StopOnNaN(),
-            ],
+            callbacks=[StopOnNaN()]
+            + (
+                [
+                    keras.callbacks.EarlyStopping(
+                        monitor=self.objective, patience=self.options.patience
+                    )
+                ]
+                if self.options.patience
+                else []
+            ),
             verbose=0,
         )
 

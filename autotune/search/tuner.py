@@ -18,6 +18,9 @@ from typing import Any
 import keras
 import keras_tuner as kt
 
+from autotune.diagnostics.rules import diagnose, health
+from autotune.models.params import resolve
+
 # Hyperband's halving factor (KerasTuner's default).
 HYPERBAND_FACTOR = 3
 # "No limit" for KerasTuner's count of consecutive failed trials.
@@ -85,6 +88,7 @@ class RecordingMixin:
             run["history"] = {k: [float(v) for v in vs] for k, vs in histories[-1].history.items()}
             run["initial_epoch"] = int(histories[-1].params.get("initial_epoch", 0) or 0)
             run["max_epochs"] = int(histories[-1].params.get("epochs", self.epoch_limit))
+            run["diagnostics"] = getattr(histories[-1], "diagnostics", None)
         run["deadline_hit"] = bool(self.deadline_callback and self.deadline_callback.fired)
         return results
 
@@ -118,6 +122,8 @@ def trial_record(trial, run: dict[str, Any], metric: str) -> dict[str, Any]:
         stopped_by = "max_epochs"
     else:
         stopped_by = "early_stopping"
+    params = resolve(trial.hyperparameters.values)
+    findings = diagnose(history, run.get("diagnostics"), params, metric.removeprefix("val_"))
     record: dict[str, Any] = {
         "trial_id": trial.trial_id,
         "status": status,
@@ -129,7 +135,10 @@ def trial_record(trial, run: dict[str, Any], metric: str) -> dict[str, Any]:
         "fit_seconds": run.get("fit_seconds"),
         "error": error,
         "hyperparameters": dict(trial.hyperparameters.values),
+        "health": health(findings, status),
+        "findings": findings,
         "history": history,
+        "diagnostics": run.get("diagnostics"),
     }
     if best:
         for key, values in history.items():

@@ -1,0 +1,1 @@
+"""Gradient health: what is measured in every trial (probe) and what it means (rules)."""

@@ -1,0 +1,218 @@
+"""A labelled zoo: configurations that really provoke each finding by training, and healthy
+ones. Each case asserts exactly its expected findings: the named pathology AND the absence
+of every other finding (co-occurring symptoms of the same cause are part of the label)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+import yaml
+
+from autotune.diagnostics.rules import FINDINGS
+from autotune.errors import SearchFailedError
+from autotune.search.options import TuneOptions
+from autotune.search.runner import run_search
+from autotune.spaces import load_config
+
+ZOO = [
+    # (case, data, config, epochs, expected findings)
+    (
+        "10 sigmoid layers + SGD",
+        "iris.csv",
+        dict(
+            n_layers=10,
+            units=32,
+            shrink=1.0,
+            activation="sigmoid",
+            initializer="glorot_uniform",
+            optimizer="sgd",
+            learning_rate=0.01,
+        ),
+        20,
+        {"vanishing_gradients", "stagnant_loss", "stalled_weights"},
+    ),
+    (
+        "SGD at learning rate 10",
+        "diabetes.csv",
+        dict(optimizer="sgd", learning_rate=10.0, momentum=0.9),
+        10,
+        {"nan_loss", "exploding_gradients"},
+    ),
+    (
+        "SGD 0.1 + momentum blows up ReLUs",
+        "diabetes.csv",
+        dict(
+            n_layers=3,
+            units=64,
+            activation="relu",
+            initializer="he_uniform",
+            optimizer="sgd",
+            learning_rate=0.1,
+            momentum=0.9,
+        ),
+        10,
+        {"exploding_gradients", "dying_relu"},
+    ),
+    (
+        "ReLUs killed by a large step",
+        "diabetes.csv",
+        dict(
+            n_layers=3,
+            units=32,
+            activation="relu",
+            optimizer="sgd",
+            learning_rate=0.1,
+            momentum=0.9,
+        ),
+        20,
+        {"dying_relu", "stalled_weights"},
+    ),
+    (
+        "sigmoid pushed into saturation",
+        "penguins.csv",
+        dict(
+            n_layers=2,
+            units=64,
+            activation="sigmoid",
+            initializer="glorot_uniform",
+            optimizer="adam",
+            learning_rate=0.5,
+        ),
+        20,
+        {"saturation"},
+    ),
+    (
+        "learning rate 1e-6",
+        "iris.csv",
+        dict(n_layers=2, units=32, optimizer="sgd", learning_rate=1e-6),
+        15,
+        {"stagnant_loss", "stalled_weights"},
+    ),
+    (
+        "RMSprop 0.1, batch 16",
+        "penguins.csv",
+        dict(n_layers=2, units=64, optimizer="rmsprop", learning_rate=0.1, batch_size=16),
+        20,
+        {"oscillating_loss"},
+    ),
+    (
+        "plain SGD at 1e-3",
+        "penguins.csv",
+        dict(n_layers=2, units=32, optimizer="sgd", learning_rate=1e-3),
+        30,
+        {"slow_convergence"},
+    ),
+    (
+        "wide net, small noisy table, long",
+        "diabetes.csv",
+        dict(
+            n_layers=2, units=256, shrink=1.0, optimizer="adam", learning_rate=3e-4, batch_size=64
+        ),
+        80,
+        {"overfitting"},
+    ),
+    (
+        "healthy: ReLU + Adam",
+        "iris.csv",
+        dict(n_layers=2, units=64, activation="relu", optimizer="adam", learning_rate=1e-2),
+        30,
+        set(),
+    ),
+    (
+        "healthy: 10 ReLU layers with He init and BatchNorm",
+        "iris.csv",
+        dict(
+            n_layers=10,
+            units=32,
+            shrink=1.0,
+            activation="relu",
+            initializer="he_normal",
+            batch_norm=True,
+            optimizer="adam",
+            learning_rate=1e-3,
+        ),
+        20,
+        set(),
+    ),
+    (
+        "healthy: ELU + BatchNorm",
+        "penguins.csv",
+        dict(
+            n_layers=3,
+            units=64,
+            activation="elu",
+            batch_norm=True,
+            optimizer="adam",
+            learning_rate=1e-3,
+        ),
+        20,
+        set(),
+    ),
+    (
+        "healthy: SGD with momentum",
+        "penguins.csv",
+        dict(
+            n_layers=2,
+            units=64,
+            activation="relu",
+            optimizer="sgd",
+            learning_rate=0.05,
+            momentum=0.9,
+        ),
+        20,
+        set(),
+    ),
+    (
+        "healthy: regression",
+        "diabetes.csv",
+        dict(n_layers=2, units=32, activation="relu", optimizer="adam", learning_rate=1e-3),
+        20,
+        set(),
+    ),
+    (
+        "healthy: tanh with Glorot",
+        "wine.csv",
+        dict(
+            n_layers=3,
+            units=64,
+            activation="tanh",
+            initializer="glorot_uniform",
+            optimizer="adam",
+            learning_rate=1e-3,
+        ),
+        20,
+        set(),
+    ),
+]
+
+
+def test_every_finding_is_provoked_by_some_case():
+    provoked = set().union(*(case[-1] for case in ZOO))
+    assert provoked == set(FINDINGS)
+
+
+@pytest.mark.parametrize(
+    ("case", "data", "config", "epochs", "expected"), ZOO, ids=[case[0] for case in ZOO]
+)
+def test_zoo(tmp_path, data_dir, case, data, config, epochs, expected):
+    path = tmp_path / "config.yaml"
+    path.write_text(yaml.safe_dump(config))
+    options = TuneOptions(
+        data=data_dir / data,
+        space=load_config(path),
+        max_trials=1,
+        max_epochs=epochs,
+        patience=None,
+        out=tmp_path / "run",
+    )
+    try:
+        run_search(options)
+    except SearchFailedError:
+        assert "nan_loss" in expected  # only a diverged trial may fail the run
+    trial = json.loads(next((tmp_path / "run" / "trials").glob("*.json")).read_text())
+    found = {f["name"] for f in trial["findings"]}
+    assert found == expected, f"{case}: found {sorted(found)}, expected {sorted(expected)}"
+    assert trial["health"] == (",".join(f["name"] for f in trial["findings"]) or "healthy")
+    for finding in trial["findings"]:
+        assert finding["evidence"] and finding["summary"] and finding["remedies"]
