@@ -176,3 +176,65 @@ def test_debug_shows_the_traceback(cli, tmp_path):
     done = cli("tune", tmp_path / "nope.csv", "--debug")
     assert done.returncode == 2
     assert "Traceback" in done.stderr and "no such file" in done.stderr
+
+
+def test_diagnose_prints_findings_and_remedies(tmp_path, data_dir, cli):
+    config = tmp_path / "deep_sigmoid.yaml"
+    config.write_text(
+        "n_layers: 10\nunits: 32\nshrink: 1.0\nactivation: sigmoid\n"
+        "initializer: glorot_uniform\noptimizer: sgd\nlearning_rate: 0.01\n"
+    )
+    run = tmp_path / "run"
+    done = cli(
+        "diagnose", data_dir / "iris.csv", "--config", config, "--epochs", "12", "--out", run
+    )
+    assert done.returncode == 0, done.stderr
+    assert "serious vanishing_gradients: the first layer's gradient is" in done.stdout
+    assert "1. Use a ReLU-family activation with He initialisation" in done.stdout
+    rows = list(csv.DictReader((run / "trials.csv").open()))
+    assert len(rows) == 1
+    assert rows[0]["health"].split(",")[0] == "vanishing_gradients"
+    assert rows[0]["epochs_run"] == "12"  # no early stopping
+    trial = json.loads(next((run / "trials").glob("*.json")).read_text())
+    assert len(trial["diagnostics"]["grad_norm"]) == 12
+    assert trial["hyperparameters"]["n_layers"] == 10
+    assert trial["hyperparameters"]["units"] == 32  # from the config
+    assert trial["hyperparameters"]["batch_size"] == 32  # from the default space
+
+
+def test_diagnose_healthy_configuration(tmp_path, data_dir, cli):
+    config = tmp_path / "ok.yaml"
+    config.write_text(
+        "n_layers: 2\nunits: 64\nactivation: relu\noptimizer: adam\n"
+        "learning_rate: 0.01\nresidual: true\nclipnorm: 1.0\nlr_schedule: constant\n"
+    )
+    done = cli(
+        "diagnose",
+        data_dir / "iris.csv",
+        "--config",
+        config,
+        "--epochs",
+        "20",
+        "--out",
+        tmp_path / "run",
+    )
+    assert done.returncode == 0, done.stderr
+    assert "healthy: no finding" in done.stdout
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("n_layer: 3\n", r"n_layer: unknown hyperparameter \(did you mean 'n_layers'\?\)"),
+        ("activation: softmax\n", "activation: 'softmax' is not one of relu"),
+        ("lr_schedule: cosine\n", "lr_schedule: 'cosine' is not one of constant"),
+        ("- 1\n- 2\n", "a configuration is a mapping of hyperparameter name -> value"),
+    ],
+)
+def test_diagnose_bad_config(tmp_path, data_dir, cli, text, message):
+    import re
+
+    config = tmp_path / "bad.yaml"
+    config.write_text(text)
+    line = error_of(cli("diagnose", data_dir / "iris.csv", "--config", config))
+    assert "bad.yaml: " in line and re.search(message, line)

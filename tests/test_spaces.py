@@ -124,3 +124,22 @@ def test_every_shipped_space_runs_a_one_trial_search(tmp_path, data_dir, name):
     assert info["status"] == "completed"
     assert info["trials"] == {"run": 1, "completed": 1, "failed": 0}
     assert set(info["best_trial"]["hyperparameters"]) >= set(load_space(name).hyperparameters)
+
+
+def test_config_takes_the_default_space_defaults_for_names_it_leaves_out(tmp_path):
+    from autotune.spaces import load_config
+
+    path = tmp_path / "c.yaml"
+    path.write_text("n_layers: 7\nmomentum: 0.9\nresidual: true\n")
+    space = load_config(path)
+    values = {name: spec["value"] for name, spec in space.hyperparameters.items()}
+    assert values["n_layers"] == 7 and values["momentum"] == 0.9 and values["residual"] is True
+    assert values["units"] == 128  # the mlp space's default, not the model's 64
+    assert all(spec["type"] == "fixed" for spec in space.hyperparameters.values())
+
+
+def test_missing_config_file(tmp_path):
+    from autotune.spaces import load_config
+
+    with pytest.raises(SearchSpaceError, match=r"nope\.yaml: no such configuration file"):
+        load_config(tmp_path / "nope.yaml")

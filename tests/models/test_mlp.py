@@ -113,3 +113,17 @@ def test_describe_trial():
     text = describe_trial({"n_layers": 2, "units": 64, "dropout": 0.2})
     assert text.startswith("[64-32] relu he_normal adam lr 0.001 batch 32")
     assert "dropout 0.2" in text
+
+
+def test_residual_connections_with_projection_where_widths_differ():
+    model = build_network(
+        {"n_layers": 3, "units": 32, "shrink": 0.5, "residual": True}, 5, 2, "classification"
+    )
+    names = [layer.name for layer in model.layers]
+    assert names.count("residual_2") == 1 and "residual_3" in names
+    assert "project_2" in names and "project_3" in names  # 32 -> 16 -> 8
+    constant = build_network(
+        {"n_layers": 3, "units": 16, "shrink": 1.0, "residual": True}, 5, 2, "classification"
+    )
+    assert not [layer for layer in constant.layers if layer.name.startswith("project")]
+    assert dense_widths(constant) == [16, 16, 16, 2]
