@@ -133,8 +133,8 @@ def _print_summary(info: dict[str, Any], out: Path) -> None:
     best = info["best_trial"]
     trials = info["trials"]
     table = Table(title=f"top trials (score: {info['score']})", title_justify="left")
-    for column in ("rank", "trial", "score", "epoch", "model"):
-        table.add_column(column, justify="left" if column == "model" else "right")
+    for column in ("rank", "trial", "score", "epoch", "model", "health"):
+        table.add_column(column, justify="left" if column in ("model", "health") else "right")
     for trial in rank_trials(folder.read_trials(), info["direction"])[:5]:
         table.add_row(
             str(trial.get("rank") or "-"),
@@ -142,6 +142,7 @@ def _print_summary(info: dict[str, Any], out: Path) -> None:
             "-" if trial["score"] is None else f"{trial['score']:.4f}",
             str(trial.get("best_epoch") or "-"),
             describe_trial(trial["hyperparameters"]),
+            trial.get("health", ""),
         )
     console.print(table)
     console.print(

@@ -193,3 +193,18 @@ def test_remedies_already_applied_are_left_out():
 
 def test_health_of_a_failed_trial_without_measurements():
     assert health([], "failed") == "unknown"
+
+
+def test_small_bounces_of_a_converged_loss_are_not_oscillation():
+    bouncy_but_tiny = {"cross_entropy": [1.0, 0.1, 0.02, 0.03, 0.02, 0.03, 0.02, 0.03, 0.02, 0.03]}
+    assert "oscillating_loss" not in names(bouncy_but_tiny, series())
+
+
+def test_slow_convergence_is_not_reported_next_to_a_serious_finding():
+    slow = {"cross_entropy": [1.1 - 0.01 * e for e in range(30)]}
+    assert names(slow, series(epochs=30, dead=0.9)) == {"dying_relu"}
+
+
+def test_noisy_but_steady_descent_is_slow_convergence():
+    noisy = [1.2 - 0.006 * e + (0.03 if e % 3 == 0 else 0.0) for e in range(40)]
+    assert names({"cross_entropy": noisy}, series(epochs=40)) == {"slow_convergence"}

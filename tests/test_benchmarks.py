@@ -1,0 +1,37 @@
+"""Smoke test: the benchmark entry point runs on a tiny budget and writes its table."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from benchmarks.__main__ import main  # noqa: E402
+
+
+def test_diagnostics_benchmark_smoke(tmp_path, data_dir, capsys):
+    assert (
+        main(
+            [
+                "diagnostics",
+                "--data",
+                str(data_dir / "penguins.csv"),
+                "--repeats",
+                "1",
+                "--epochs",
+                "1",
+                "--out",
+                str(tmp_path),
+            ]
+        )
+        == 0
+    )
+    table = (tmp_path / "diagnostics.md").read_text()
+    assert "| default net [128-64] relu |" in table and "| 10-layer net" in table
+    assert table.strip() in capsys.readouterr().out
+
+
+def test_missing_benchmark_data(tmp_path, capsys):
+    assert main(["diagnostics", "--data", str(tmp_path / "none.csv")]) == 2
+    assert "no such file" in capsys.readouterr().err
