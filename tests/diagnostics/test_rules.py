@@ -152,8 +152,13 @@ def test_oscillating():
 
 
 def test_slow_convergence_and_not_after_a_blow_up():
-    slow = {"cross_entropy": [1.1 - 0.01 * e for e in range(30)]}
+    slow = {
+        "cross_entropy": [1.1 - 0.01 * e for e in range(30)],
+        "val_cross_entropy": [1.1 - 0.01 * e for e in range(30)],
+    }
     assert names(slow, series(epochs=30)) == {"slow_convergence"}
+    converged = {**slow, "val_cross_entropy": [1.1 - 0.01 * min(e, 20) for e in range(30)]}
+    assert "slow_convergence" not in names(converged, series(epochs=30))
     recovering = {"cross_entropy": [0.9, 9.0] + [8.0 - 0.2 * e for e in range(28)]}
     assert "slow_convergence" not in names(recovering, series(epochs=30))
 
@@ -201,10 +206,15 @@ def test_small_bounces_of_a_converged_loss_are_not_oscillation():
 
 
 def test_slow_convergence_is_not_reported_next_to_a_serious_finding():
-    slow = {"cross_entropy": [1.1 - 0.01 * e for e in range(30)]}
+    slow = {
+        "cross_entropy": [1.1 - 0.01 * e for e in range(30)],
+        "val_cross_entropy": [1.1 - 0.01 * e for e in range(30)],
+    }
     assert names(slow, series(epochs=30, dead=0.9)) == {"dying_relu"}
 
 
 def test_noisy_but_steady_descent_is_slow_convergence():
     noisy = [1.2 - 0.006 * e + (0.03 if e % 3 == 0 else 0.0) for e in range(40)]
-    assert names({"cross_entropy": noisy}, series(epochs=40)) == {"slow_convergence"}
+    val = [1.2 - 0.005 * e for e in range(40)]
+    found = names({"cross_entropy": noisy, "val_cross_entropy": val}, series(epochs=40))
+    assert found == {"slow_convergence"}
