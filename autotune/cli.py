@@ -15,7 +15,7 @@ from typing import Annotated, Any
 import typer
 
 from autotune import __version__
-from autotune.errors import AutotuneError
+from autotune.errors import AutotuneError, SearchFailedError
 
 app = typer.Typer(
     help="Keras AutoML for tables: tune an MLP on a CSV with KerasTuner, keep the best model.",
@@ -211,11 +211,14 @@ def diagnose(
         out=out,
         overwrite=overwrite,
     )
-    info = run_search(options)
-    _print_diagnosis(info, options.out)
+    try:
+        run_search(options)
+    except SearchFailedError:
+        pass  # the trial diverged or crashed: that is a diagnosis too, printed below
+    _print_diagnosis(options.out)
 
 
-def _print_diagnosis(info: dict[str, Any], out: Path) -> None:
+def _print_diagnosis(out: Path) -> None:
     from rich.console import Console
 
     from autotune.models.params import describe_trial
@@ -223,12 +226,19 @@ def _print_diagnosis(info: dict[str, Any], out: Path) -> None:
 
     console = Console(highlight=False)
     folder = RunFolder(out)
+    info = folder.read_run()
     trial = folder.read_trials()[0]
     console.print(f"configuration: {describe_trial(trial['hyperparameters'])}")
-    console.print(
-        f"{trial['epochs_run']} epochs: {info['metric']} {trial['score']:.4f} at epoch "
-        f"{trial['best_epoch']}; test {_scores(info.get('test_scores'))}"
-    )
+    if trial["status"] == "completed":
+        console.print(
+            f"{trial['epochs_run']} epochs: {info['metric']} {trial['score']:.4f} at epoch "
+            f"{trial['best_epoch']}; test {_scores(info.get('test_scores'))}"
+        )
+    else:
+        console.print(
+            f"[red]the trial failed[/] after {trial['epochs_run']} epoch(s): {trial['error']}; "
+            "no model was saved"
+        )
     _print_findings(console, trial["findings"])
     console.print(f"run folder: {folder.path.resolve()}")
 

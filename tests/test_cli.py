@@ -238,3 +238,23 @@ def test_diagnose_bad_config(tmp_path, data_dir, cli, text, message):
     config.write_text(text)
     line = error_of(cli("diagnose", data_dir / "iris.csv", "--config", config))
     assert "bad.yaml: " in line and re.search(message, line)
+
+
+def test_diagnose_a_diverging_configuration_explains_instead_of_crashing(tmp_path, data_dir, cli):
+    config = tmp_path / "huge_lr.yaml"
+    config.write_text("optimizer: sgd\nlearning_rate: 10.0\nmomentum: 0.9\n")
+    done = cli(
+        "diagnose",
+        data_dir / "diabetes.csv",
+        "--config",
+        config,
+        "--epochs",
+        "10",
+        "--out",
+        tmp_path / "run",
+    )
+    assert done.returncode == 0, done.stderr
+    assert "the trial failed after" in done.stdout and "no model was saved" in done.stdout
+    assert "serious nan_loss" in done.stdout and "serious exploding_gradients" in done.stdout
+    assert "1. Clip gradients by norm (clipnorm 1.0)" in done.stdout
+    assert "Traceback" not in done.stderr
