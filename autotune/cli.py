@@ -50,13 +50,21 @@ def _root(
     """Keras AutoML for tables: tune an MLP on a CSV with KerasTuner, keep the best model."""
 
 
+# Options shared by the commands that train.
+DataArg = Annotated[Path, typer.Argument(help="CSV file (header row; target column).")]
+TargetOpt = Annotated[str | None, typer.Option(help="Target column. [default: last column]")]
+TaskOpt = Annotated[str, typer.Option(help="auto, classification or regression.")]
+OutOpt = Annotated[
+    Path | None, typer.Option(help="Run folder. [default: reports/<data name>-<YYYYmmdd-HHMMSS>]")
+]
+OverwriteOpt = Annotated[bool, typer.Option(help="Replace an existing run folder.")]
+
+
 @app.command()
 def tune(
-    data: Annotated[Path, typer.Argument(help="CSV file (header row; target column).")],
-    target: Annotated[
-        str | None, typer.Option(help="Target column. [default: last column]")
-    ] = None,
-    task: Annotated[str, typer.Option(help="auto, classification or regression.")] = "auto",
+    data: DataArg,
+    target: TargetOpt = None,
+    task: TaskOpt = "auto",
     space: Annotated[
         str, typer.Option(help="Shipped space name (see `autotune spaces`) or a YAML file.")
     ] = "mlp",
@@ -76,11 +84,8 @@ def tune(
         ),
     ] = None,
     seed: Annotated[int, typer.Option(help="Seed of splits, initial weights and the tuner.")] = 0,
-    out: Annotated[
-        Path | None,
-        typer.Option(help="Run folder. [default: reports/<data name>-<YYYYmmdd-HHMMSS>]"),
-    ] = None,
-    overwrite: Annotated[bool, typer.Option(help="Replace an existing run folder.")] = False,
+    out: OutOpt = None,
+    overwrite: OverwriteOpt = False,
     test_size: Annotated[
         float, typer.Option(help="Share of rows held out for the final test score (0 = none).")
     ] = 0.2,
@@ -170,7 +175,7 @@ def _print_summary(info: dict[str, Any], out: Path) -> None:
 
 @app.command()
 def diagnose(
-    data: Annotated[Path, typer.Argument(help="CSV file (header row; target column).")],
+    data: DataArg,
     config: Annotated[
         Path,
         typer.Option(
@@ -178,16 +183,12 @@ def diagnose(
             "`activation: sigmoid`); names left out take the default space's defaults."
         ),
     ],
-    target: Annotated[
-        str | None, typer.Option(help="Target column. [default: last column]")
-    ] = None,
-    task: Annotated[str, typer.Option(help="auto, classification or regression.")] = "auto",
+    target: TargetOpt = None,
+    task: TaskOpt = "auto",
     epochs: Annotated[int, typer.Option(help="Epochs to train (no early stopping).")] = 30,
     seed: Annotated[int, typer.Option(help="Seed of splits and initial weights.")] = 0,
-    out: Annotated[
-        Path | None, typer.Option(help="Run folder. [default: reports/<data name>-<time>]")
-    ] = None,
-    overwrite: Annotated[bool, typer.Option(help="Replace an existing run folder.")] = False,
+    out: OutOpt = None,
+    overwrite: OverwriteOpt = False,
 ) -> None:
     """Train ONE fixed configuration, instrumented, and explain its gradient health.
 

@@ -404,6 +404,15 @@ def _fall(loss, window: range) -> float | None:
     return (start - end) / start
 
 
+def _loss_evidence(loss, fall, series) -> dict[str, Any]:
+    return {
+        "loss_first": loss[0],
+        "loss_last": loss[-1],
+        "fall": fall,
+        "baseline_loss": series.get("baseline_loss"),
+    }
+
+
 def _stagnant(loss, val, series, params, history):
     if len(loss) < 3 or not _unlearned(loss, series, "nothing_learned_share"):
         return None
@@ -415,12 +424,7 @@ def _stagnant(loss, val, series, params, history):
         f"the training loss stayed at {loss[-1]:.3g} (fell "
         f"{fall:.1%} over the checked epochs), near the loss of predicting the "
         f"{'mean' if series.get('task') == 'regression' else 'class priors'}",
-        {
-            "loss_first": loss[0],
-            "loss_last": loss[-1],
-            "fall": fall,
-            "baseline_loss": series.get("baseline_loss"),
-        },
+        _loss_evidence(loss, fall, series),
         params,
     )
 
@@ -474,12 +478,7 @@ def _slow(loss, val, series, params, history):
         f"the training loss is still falling steadily "
         f"({fall:.1%} over the checked epochs) but stays at {loss[-1]:.3g}, above "
         f"{_t('unlearned_share'):.0%} of the loss of a constant prediction",
-        {
-            "loss_first": loss[0],
-            "loss_last": loss[-1],
-            "fall": fall,
-            "baseline_loss": series.get("baseline_loss"),
-        },
+        _loss_evidence(loss, fall, series),
         params,
     )
 
