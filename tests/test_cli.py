@@ -227,7 +227,7 @@ def test_diagnose_healthy_configuration(tmp_path, data_dir, cli):
     [
         ("n_layer: 3\n", r"n_layer: unknown hyperparameter \(did you mean 'n_layers'\?\)"),
         ("activation: softmax\n", "activation: 'softmax' is not one of relu"),
-        ("lr_schedule: cosine\n", "lr_schedule: 'cosine' is not one of constant"),
+        ("lr_schedule: step\n", "lr_schedule: 'step' is not one of constant, warmup"),
         ("- 1\n- 2\n", "a configuration is a mapping of hyperparameter name -> value"),
     ],
 )

@@ -12,7 +12,7 @@ import keras_tuner as kt
 from keras import layers
 
 from autotune.diagnostics.probe import GradientProbe, constant_loss, probe_rows
-from autotune.models.optim import build_optimizer
+from autotune.models.optim import build_optimizer, learning_rate_at
 from autotune.models.params import LOSS_METRICS, pyramid_widths, resolve
 
 # Run this many training steps per call into TensorFlow: small MLPs are dominated by the
@@ -100,6 +100,19 @@ class MLPHyperModel(kt.HyperModel):
         if self.diagnostics:
             probe = GradientProbe(*probe_rows(x, y), activation=params["activation"])
             callbacks.append(probe)
+        if params["lr_schedule"] != "constant":
+            epochs = kwargs.get("epochs", 1)
+            callbacks.append(
+                keras.callbacks.LearningRateScheduler(
+                    lambda epoch, _lr: learning_rate_at(
+                        params["lr_schedule"],
+                        params["learning_rate"],
+                        epoch,
+                        epochs,
+                        params["warmup_epochs"],
+                    )
+                )
+            )
         history = model.fit(x, y, batch_size=params["batch_size"], callbacks=callbacks, **kwargs)
         if probe:
             probe.series.update(task=self.task, baseline_loss=constant_loss(y, self.task))

@@ -67,7 +67,13 @@ MLP_PARAMS: dict[str, Param] = {
     "momentum": Param(0.0, "momentum (sgd only)", low=0.0, high=0.999),
     "clipnorm": Param(0.0, "gradient clipping by norm (0 = off)", low=0.0, high=1e6),
     "batch_size": Param(32, "mini-batch size", low=1, high=65536, kind=int),
-    "lr_schedule": Param("constant", "learning-rate schedule", values=("constant",), kind=str),
+    "lr_schedule": Param(
+        "constant",
+        "learning-rate schedule per epoch",
+        values=("constant", "warmup", "cosine", "warmup_cosine"),
+        kind=str,
+    ),
+    "warmup_epochs": Param(3, "epochs of linear learning-rate warm-up", low=0, high=1000, kind=int),
 }
 
 

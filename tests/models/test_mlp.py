@@ -127,3 +127,39 @@ def test_residual_connections_with_projection_where_widths_differ():
     )
     assert not [layer for layer in constant.layers if layer.name.startswith("project")]
     assert dense_widths(constant) == [16, 16, 16, 2]
+
+
+@pytest.mark.parametrize(
+    ("schedule", "expected"),
+    [
+        ("constant", [0.01] * 4),
+        ("warmup", [0.005, 0.01, 0.01, 0.01]),
+        ("cosine", [0.01, 0.00854, 0.005, 0.00146]),
+        ("warmup_cosine", [0.005, 0.01, 0.01, 0.005]),
+    ],
+)
+def test_learning_rate_schedules(schedule, expected):
+    from autotune.models.optim import learning_rate_at
+
+    got = [learning_rate_at(schedule, 0.01, e, 4, warmup_epochs=2) for e in range(4)]
+    assert got == pytest.approx(expected, abs=1e-5)
+
+
+def test_scheduled_learning_rate_is_used_and_recorded():
+    import numpy as np
+
+    from autotune.models.mlp import MLPHyperModel
+
+    class Hp:
+        values = {
+            "n_layers": 1,
+            "units": 4,
+            "lr_schedule": "warmup",
+            "warmup_epochs": 2,
+            "learning_rate": 0.01,
+        }
+
+    hypermodel = MLPHyperModel(3, 2, "classification", diagnostics=False)
+    model = hypermodel.build(Hp)
+    history = hypermodel.fit(Hp, model, np.zeros((8, 3)), np.zeros(8), epochs=3, verbose=0)
+    assert history.history["learning_rate"] == pytest.approx([0.005, 0.01, 0.01])
