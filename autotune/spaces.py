@@ -130,8 +130,13 @@ def load_space(name_or_path: str | Path = DEFAULT_SPACE) -> SearchSpace:
             f"no search space named {text!r}; the shipped ones are {', '.join(shipped)}, "
             "or pass a path to your own .yaml file"
         )
+    return validate_space(_read_yaml(path), source=str(path))
+
+
+def _read_yaml(path: Path) -> Any:
+    """Parse a YAML file; a syntax error names the line and column."""
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        return yaml.safe_load(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
@@ -141,7 +146,17 @@ def load_space(name_or_path: str | Path = DEFAULT_SPACE) -> SearchSpace:
         ) from exc
     except (OSError, UnicodeDecodeError) as exc:
         raise SearchSpaceError(f"{path}: cannot be read ({exc}); check the file") from exc
-    return validate_space(data, source=str(path))
+
+
+def _check_known(name: str, where: str) -> None:
+    """Refuse a name the model does not use, with the closest known one as a hint."""
+    if name in MLP_PARAMS:
+        return
+    close = difflib.get_close_matches(name, MLP_PARAMS, n=1)
+    hint = f"did you mean {close[0]!r}?" if close else "the model does not use it"
+    raise SearchSpaceError(
+        f"{where}: unknown hyperparameter ({hint}); known names: {', '.join(MLP_PARAMS)}"
+    )
 
 
 def validate_space(data: Any, source: str) -> SearchSpace:
@@ -170,12 +185,7 @@ def validate_space(data: Any, source: str) -> SearchSpace:
 
 def _validate_entry(name: str, spec: Any, source: str) -> dict[str, Any]:
     where = f"{source}: hyperparameters.{name}"
-    if name not in MLP_PARAMS:
-        close = difflib.get_close_matches(name, MLP_PARAMS, n=1)
-        hint = f"did you mean {close[0]!r}?" if close else "the model does not use it"
-        raise SearchSpaceError(
-            f"{where}: unknown hyperparameter ({hint}); known names: {', '.join(MLP_PARAMS)}"
-        )
+    _check_known(name, where)
     if not isinstance(spec, dict) or "type" not in spec:
         raise SearchSpaceError(
             f"{where}: must be a mapping with a 'type' ({', '.join(TYPES)}), "
@@ -277,12 +287,7 @@ def load_config(path: str | Path) -> SearchSpace:
     path = Path(path)
     if not path.is_file():
         raise SearchSpaceError(f"{path}: no such configuration file; check the path")
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" at line {mark.line + 1}" if mark else ""
-        raise SearchSpaceError(f"{path}: YAML syntax error{where}; fix the file") from exc
+    data = _read_yaml(path)
     if data is None:
         data = {}
     if not isinstance(data, dict):
@@ -295,13 +300,7 @@ def load_config(path: str | Path) -> SearchSpace:
     }
     for name, value in data.items():
         name = str(name)
-        if name not in MLP_PARAMS:
-            close = difflib.get_close_matches(name, MLP_PARAMS, n=1)
-            hint = f"did you mean {close[0]!r}?" if close else "the model does not use it"
-            raise SearchSpaceError(
-                f"{path}: {name}: unknown hyperparameter ({hint}); known names: "
-                f"{', '.join(MLP_PARAMS)}"
-            )
+        _check_known(name, f"{path}: {name}")
         problem = check_value(name, value, MLP_PARAMS)
         if problem:
             raise SearchSpaceError(f"{path}: {name}: {problem}")

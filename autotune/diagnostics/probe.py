@@ -29,9 +29,9 @@ import keras
 import numpy as np
 import tensorflow as tf
 
+from autotune.models.params import RELU_FAMILY, SATURATING
+
 PROBE_ROWS = 256
-RELU_FAMILY = ("relu", "leaky_relu")
-SATURATING = ("sigmoid", "tanh")
 # Below this derivative an activation passes almost no gradient ("saturated").
 SATURATED_DERIVATIVE = 0.01
 

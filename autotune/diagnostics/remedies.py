@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
-SATURATING = ("sigmoid", "tanh")
+from autotune.models.params import SATURATING
+
 MATCHED_INIT = {
     "relu": "he",
     "leaky_relu": "he",

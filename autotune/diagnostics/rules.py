@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from autotune.diagnostics.remedies import remedies_for
+from autotune.models.params import SATURATING
 
 
 @dataclass(frozen=True)
@@ -349,7 +350,7 @@ def _dying_relu(loss, val, series, params, history):
 
 
 def _saturation(loss, val, series, params, history):
-    if params.get("activation") not in ("sigmoid", "tanh"):
+    if params.get("activation") not in SATURATING:
         return None
     hit = _per_layer(series, "saturated_fraction", _t("saturated_layer"), params)
     if not hit:

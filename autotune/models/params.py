@@ -30,6 +30,9 @@ INITIALIZERS = (
     "random_normal",
 )
 OPTIMIZERS = ("sgd", "adam", "rmsprop", "adagrad")
+# Activation families the diagnostics treat alike.
+RELU_FAMILY = ("relu", "leaky_relu")  # units can die: zero output, zero gradient
+SATURATING = ("sigmoid", "tanh")  # units can saturate: flat ends, vanishing derivative
 
 # The search objective: the validation loss *without* the L1/L2 penalty that Keras adds to
 # val_loss, so that trials with different penalties compare fairly. Lower is better.

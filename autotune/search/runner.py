@@ -53,9 +53,10 @@ def run_search(options: TuneOptions, progress_console=None) -> dict[str, Any]:
     folder = RunFolder(options.out)
     folder.create(overwrite=options.overwrite)
     started = time.monotonic()
+    library_versions = versions()
     metric = objective_name(data.preprocessing.task)
     info: dict[str, Any] = {
-        "autotune_version": versions()["autotune"],
+        "autotune_version": library_versions["autotune"],
         "status": "running",
         "created": datetime.now().isoformat(timespec="seconds"),
         "command": " ".join(sys.argv) if Path(sys.argv[0]).name == "autotune" else None,
@@ -79,7 +80,7 @@ def run_search(options: TuneOptions, progress_console=None) -> dict[str, Any]:
             "time_budget_seconds": options.time_budget,
             "patience": options.patience,
         },
-        "versions": versions(),
+        "versions": library_versions,
     }
     folder.write_run(info)
     progress = SearchProgress(
