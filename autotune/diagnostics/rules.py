@@ -457,8 +457,9 @@ def _slow(loss, val, series, params, history):
         return None
     finite_val = [(v, e) for e, v in enumerate(val) if _finite(v)]
     recent = max(2, math.ceil(_t("still_improving_epochs") * len(loss)))
-    if not finite_val or min(finite_val)[1] < len(val) - recent:
-        return None  # validation stopped improving: the trial converged, slowly or not
+    val_improving = bool(finite_val) and min(finite_val)[1] >= len(val) - recent
+    if not val_improving and not _unlearned(loss, series, "nothing_learned_share"):
+        return None  # validation stopped improving after real learning: it converged
     window = _window(len(loss))
     fall = _fall(loss, window)
     if fall is None or fall < _t("stagnant_change") or not loss[-1] < loss[0]:

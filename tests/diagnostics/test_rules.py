@@ -218,3 +218,12 @@ def test_noisy_but_steady_descent_is_slow_convergence():
     val = [1.2 - 0.005 * e for e in range(40)]
     found = names({"cross_entropy": noisy, "val_cross_entropy": val}, series(epochs=40))
     assert found == {"slow_convergence"}
+
+
+def test_slow_learner_cut_short_by_early_stopping_is_still_slow():
+    # The training loss crawls down from above the prior's 1.05; validation sits still.
+    history = {
+        "cross_entropy": [1.37 - 0.025 * e for e in range(10)],
+        "val_cross_entropy": [0.977, 0.975] + [0.974] * 8,
+    }
+    assert names(history, series(baseline=1.047)) == {"slow_convergence"}
