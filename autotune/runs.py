@@ -49,10 +49,7 @@ HEALTH_COLUMN = ("health", "the trial's findings (comma-separated names), or hea
 
 
 def _json_default(value: Any) -> Any:
-    if hasattr(value, "item"):  # numpy scalars
-        return value.item()
-    if hasattr(value, "tolist"):
-        return value.tolist()
+    """Anything else JSON cannot hold (a path, say) is written as text."""
     return str(value)
 
 
@@ -86,12 +83,13 @@ def write_json(path: Path, data: Any) -> None:
 
 
 def _clean(data: Any) -> Any:
+    """Plain JSON values: numpy scalars and arrays become Python ones, NaN becomes None."""
+    if hasattr(data, "tolist") and not isinstance(data, str):
+        data = data.tolist()  # numpy scalar -> number, numpy array -> (nested) list
     if isinstance(data, dict):
         return {str(k): _clean(v) for k, v in data.items()}
     if isinstance(data, list | tuple):
         return [_clean(v) for v in data]
-    if hasattr(data, "item") and not isinstance(data, str):
-        data = data.item()
     return clean_number(data)
 
 

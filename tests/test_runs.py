@@ -88,3 +88,11 @@ def test_out_that_is_a_file(tmp_path):
 def test_missing_run_folder(tmp_path):
     with pytest.raises(RunFolderError, match="no such run folder"):
         RunFolder(tmp_path / "nope").read_run()
+
+
+def test_write_json_turns_numpy_values_into_plain_json(tmp_path):
+    import numpy as np
+
+    path = tmp_path / "n.json"
+    write_json(path, {"a": np.float32(1.5), "b": np.array([1.0, np.nan]), "c": np.int64(3)})
+    assert json.loads(path.read_text()) == {"a": 1.5, "b": [1.0, None], "c": 3}

@@ -133,8 +133,8 @@ class GradientProbe(keras.callbacks.Callback):
 
         s = self.series
         row = {k: [] for k in ("grad_norm", "grad_rms", "weight_norm", "update_ratio", "nonfinite")}
-        for layer, grad, before in zip(self._dense, grads, self._previous, strict=True):
-            w = layer.kernel.numpy()
+        kernels = [np.array(layer.kernel.numpy()) for layer in self._dense]
+        for w, grad, before in zip(kernels, grads, self._previous, strict=True):
             g = np.zeros_like(w) if grad is None else grad.numpy()
             finite = bool(np.isfinite(w).all() and np.isfinite(g).all())
             row["nonfinite"].append(not finite)
@@ -145,7 +145,7 @@ class GradientProbe(keras.callbacks.Callback):
             row["update_ratio"].append(
                 _norm(w - before) / before_norm if finite and before_norm > 0 else math.nan
             )
-        self._previous = [np.array(layer.kernel.numpy()) for layer in self._dense]
+        self._previous = kernels
         dead, saturated = [], []
         for z in outputs[:-1]:
             z = z.numpy()

@@ -57,7 +57,7 @@ class Search:
         deadline: float | None,
         on_trial_done,
     ) -> None:
-        self.options, self.data, self.progress = options, data, progress
+        self.options, self.data = options, data
         spec = data.preprocessing
         self.objective = objective_name(spec.task)
         keras.utils.set_random_seed(options.seed)
