@@ -73,11 +73,13 @@ def tune(data: str | Path, **options: Any) -> Run:
             ``time_budget``, ``seed``, ``out``, ``overwrite``, ``test_size``, ``patience``.
 
     Returns:
-        The :class:`Run`, read back from its run folder.
+        The :class:`Run`, read back from its run folder (``report.html`` written).
     """
+    from autotune.report import write_report
     from autotune.search.options import TuneOptions
     from autotune.search.runner import run_search
 
     opts = TuneOptions(data=Path(data), **options)
     run_search(opts)
+    write_report(opts.out)
     return Run(opts.out)

@@ -116,8 +116,42 @@ def tune(
         test_size=test_size,
         patience=patience,
     )
-    info = run_search(options)
-    _print_summary(info, options.out)
+    try:
+        info = run_search(options)
+    except KeyboardInterrupt:
+        _interrupted(options.out)
+    except SearchFailedError:
+        _write_report(options.out)  # the report says why every trial failed
+        raise
+    report = _write_report(options.out)
+    _print_summary(info, options.out, report)
+
+
+def _interrupted(out: Path | None) -> None:
+    """Ctrl-C: write a partial report of the trials that finished; exit 130."""
+    report = _write_report(out)
+    where = f"; partial report: {report.resolve().as_uri()}" if report else ""
+    print(f"autotune: interrupted{where}", file=sys.stderr)
+    raise typer.Exit(130)
+
+
+def _write_report(out: Path | None) -> Path | None:
+    """Write ``report.html`` into a run folder; a failure is a warning, not a lost run."""
+    from autotune.runs import RunFolder
+
+    if out is None or not RunFolder(out).run_json.exists():
+        return None
+    from autotune.report import write_report
+
+    try:
+        return write_report(out)
+    except Exception as exc:  # noqa: BLE001  (the run's results are safe; say so and go on)
+        print(
+            f"autotune: warning: the report could not be written ({type(exc).__name__}: "
+            f"{exc}); rebuild it with: autotune report {out} --debug",
+            file=sys.stderr,
+        )
+        return None
 
 
 def _scores(scores: dict[str, float] | None) -> str:
@@ -126,7 +160,7 @@ def _scores(scores: dict[str, float] | None) -> str:
     return ", ".join(f"{name} {value:.4f}" for name, value in scores.items())
 
 
-def _print_summary(info: dict[str, Any], out: Path) -> None:
+def _print_summary(info: dict[str, Any], out: Path, report: Path | None) -> None:
     from rich.console import Console
     from rich.table import Table
 
@@ -167,6 +201,8 @@ def _print_summary(info: dict[str, Any], out: Path) -> None:
         f"{trials['failed']} failed, in {info['elapsed_seconds']:.0f} s"
     )
     console.print(f"run folder: {folder.path.resolve()}")
+    if report:
+        console.print(f"report: {report.resolve().as_uri()}")
     console.print(
         f"best model: {folder.best_model.resolve()}  "
         f"(use it: autotune predict {folder.path} NEW.csv)"
@@ -216,10 +252,12 @@ def diagnose(
         run_search(options)
     except SearchFailedError:
         pass  # the trial diverged or crashed: that is a diagnosis too, printed below
-    _print_diagnosis(options.out)
+    except KeyboardInterrupt:
+        _interrupted(options.out)
+    _print_diagnosis(options.out, _write_report(options.out))
 
 
-def _print_diagnosis(out: Path) -> None:
+def _print_diagnosis(out: Path, report: Path | None) -> None:
     from rich.console import Console
 
     from autotune.models.params import describe_trial
@@ -242,6 +280,8 @@ def _print_diagnosis(out: Path) -> None:
         )
     _print_findings(console, trial["findings"])
     console.print(f"run folder: {folder.path.resolve()}")
+    if report:
+        console.print(f"report: {report.resolve().as_uri()}")
 
 
 def _print_findings(console, findings: list[dict[str, Any]]) -> None:
@@ -295,6 +335,21 @@ def predict(
             f"--out {out}: cannot write ({exc.strerror}); choose another path"
         ) from exc
     typer.echo(f"{len(result)} predictions written to {out}", err=True)
+
+
+@app.command()
+def report(
+    run_dir: Annotated[Path, typer.Argument(help="Run folder written by `autotune tune`.")],
+) -> None:
+    """Rebuild RUN_DIR/report.html from the run folder alone (no training).
+
+    Works on a finished, interrupted or still-running run.
+    Example: autotune report reports/penguins-20260101-120000
+    """
+    from autotune.report import write_report
+
+    path = write_report(run_dir)
+    typer.echo(f"report: {path.resolve().as_uri()}")
 
 
 @app.command()

@@ -9,6 +9,7 @@ Layout (the contract users script against)::
       trials/<id>.json    one trial: hyperparameters, per-epoch history, status, error
       best_model.keras    the best model with its preprocessing; raw rows in, predictions out
       tuner/              KerasTuner's own project folder (oracle state, checkpoints)
+      report.html         the report, rebuilt from the files above by ``autotune report``
 
 Every file is written atomically (to a temporary name, then renamed), so an interrupted run
 never leaves a half-written file. No TensorFlow here.
@@ -40,7 +41,7 @@ TRIALS_COLUMNS: dict[str, str] = {
     "val_r2": "validation R² at the best epoch (regression)",
     "best_epoch": "epoch (1-based) with the best score; the model is restored from it",
     "epochs_run": "epochs trained before early stopping, the epoch limit or the time budget",
-    "stopped_by": "early_stopping, max_epochs, time_budget, nan_loss or error",
+    "stopped_by": "early_stopping, max_epochs, time_budget, interrupted, nan_loss or error",
     "fit_seconds": "wall-clock seconds spent building and training the trial",
     "error": "why a failed trial failed (one line)",
 }
@@ -68,18 +69,23 @@ def _publish(tmp: str, path: Path) -> None:
     os.replace(tmp, path)
 
 
-def write_json(path: Path, data: Any) -> None:
-    """Write JSON atomically: a reader sees the old file or the new one, never half."""
+def write_text(path: Path, text: str) -> None:
+    """Write a text file atomically: a reader sees the old file or the new one, never half."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            json.dump(_clean(data), handle, indent=2, default=_json_default, allow_nan=False)
-            handle.write("\n")
+            handle.write(text)
         _publish(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def write_json(path: Path, data: Any) -> None:
+    """Write JSON atomically (see :func:`write_text`)."""
+    text = json.dumps(_clean(data), indent=2, default=_json_default, allow_nan=False)
+    write_text(path, text + "\n")
 
 
 def _clean(data: Any) -> Any:
@@ -141,6 +147,7 @@ class RunFolder:
         self.trials_dir = self.path / "trials"
         self.best_model = self.path / "best_model.keras"
         self.tuner_dir = self.path / "tuner"
+        self.report = self.path / "report.html"
 
     def create(self, overwrite: bool = False) -> None:
         """Make the folder; refuse to reuse one that holds files unless ``overwrite``."""

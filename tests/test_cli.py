@@ -6,6 +6,7 @@ import csv
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -31,8 +32,10 @@ def test_tune_then_predict_round_trip(tmp_path, data_dir, cli):
     assert "trial" in done.stderr and "new best" in done.stderr
     assert "test, held out from the search (69 rows): accuracy" in done.stdout
     assert f"run folder: {run.resolve()}" in done.stdout
+    assert f"report: {(run / 'report.html').resolve().as_uri()}" in done.stdout
     assert "Traceback" not in done.stderr
     assert len(list(csv.DictReader((run / "trials.csv").open()))) == 2
+    assert "Run completed" in (run / "report.html").read_text(encoding="utf-8")
 
     new = tmp_path / "new.csv"
     rows = (data_dir / "penguins.csv").read_text().splitlines()[:11]
@@ -200,6 +203,9 @@ def test_diagnose_prints_findings_and_remedies(tmp_path, data_dir, cli):
     assert trial["hyperparameters"]["n_layers"] == 10
     assert trial["hyperparameters"]["units"] == 32  # from the config
     assert trial["hyperparameters"]["batch_size"] == 32  # from the default space
+    assert f"report: {(run / 'report.html').resolve().as_uri()}" in done.stdout
+    report = (run / "report.html").read_text(encoding="utf-8")
+    assert '<span class="badge serious">vanishing_gradients</span>' in report
 
 
 def test_diagnose_healthy_configuration(tmp_path, data_dir, cli):
@@ -258,3 +264,49 @@ def test_diagnose_a_diverging_configuration_explains_instead_of_crashing(tmp_pat
     assert "serious nan_loss" in done.stdout and "serious exploding_gradients" in done.stdout
     assert "1. Clip gradients by norm (clipnorm 1.0)" in done.stdout
     assert "Traceback" not in done.stderr
+    report = (tmp_path / "run" / "report.html").read_text(encoding="utf-8")
+    assert "Run failed: no trial completed" in report and 'class="failed"' in report
+
+
+def test_ctrl_c_writes_a_partial_report_and_exits_130(tmp_path, data_dir):
+    import signal
+    import time
+
+    run = tmp_path / "run"
+    process = subprocess.Popen(
+        [
+            str(Path(sys.executable).parent / "autotune"),
+            "tune",
+            str(data_dir / "penguins.csv"),
+            "--space",
+            "fast",
+            "--max-trials",
+            "50",
+            "--max-epochs",
+            "3",
+            "--out",
+            str(run),
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    deadline = time.monotonic() + 300
+    while not list((run / "trials").glob("*.json")) and time.monotonic() < deadline:
+        assert process.poll() is None, process.communicate()
+        time.sleep(0.2)
+    process.send_signal(signal.SIGINT)
+    _, stderr = process.communicate(timeout=120)
+    assert process.returncode == 130, stderr
+    uri = (run / "report.html").resolve().as_uri()
+    assert f"autotune: interrupted; partial report: {uri}" in stderr
+    assert "Traceback" not in stderr
+    assert json.loads((run / "run.json").read_text())["status"] == "interrupted"
+    finished = len(list((run / "trials").glob("*.json")))
+    assert 1 <= finished < 50
+    assert len(list(csv.DictReader((run / "trials.csv").open()))) == finished
+    stopped = [json.loads(p.read_text())["stopped_by"] for p in (run / "trials").glob("*.json")]
+    assert set(stopped) <= {"early_stopping", "max_epochs", "interrupted"}
+    report = (run / "report.html").read_text(encoding="utf-8")
+    assert "Run interrupted: a partial report of the trials that finished" in report
+    assert report.count('<tr class="completed"') + report.count('<tr class="failed"') == finished

@@ -9,8 +9,11 @@ Everything that can be wrong with the input is checked before TensorFlow is impo
 from __future__ import annotations
 
 import platform
+import signal
 import sys
+import threading
 import time
+from contextlib import contextmanager
 from dataclasses import asdict
 from datetime import datetime
 from importlib import metadata
@@ -108,7 +111,7 @@ def run_search(options: TuneOptions, progress_console=None) -> dict[str, Any]:
     deadline = started + options.time_budget if options.time_budget else None
     search = Search(options, space, data, str(folder.path), progress, deadline, trial_done)
     try:
-        with progress:
+        with progress, _stop_on_ctrl_c(search, progress):
             search.run()
     except KeyboardInterrupt:
         info.update(
@@ -146,6 +149,29 @@ def run_search(options: TuneOptions, progress_console=None) -> dict[str, Any]:
     )
     folder.write_run(info)
     return info
+
+
+@contextmanager
+def _stop_on_ctrl_c(search, progress: SearchProgress):
+    """The first Ctrl-C lets the running trial finish its batch and be recorded, then stops
+    the search (KeyboardInterrupt between trials); a second one interrupts at once."""
+    if threading.current_thread() is not threading.main_thread():
+        yield  # signal handlers can only be set from the main thread
+        return
+
+    def first(signum, frame):
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+        progress.log(
+            "[yellow]interrupted:[/] stopping after this batch and writing what finished "
+            "(Ctrl-C again to stop at once)"
+        )
+        search.request_stop()
+
+    previous = signal.signal(signal.SIGINT, first)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 def _counts(records: dict[str, dict[str, Any]]) -> dict[str, int]:

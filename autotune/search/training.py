@@ -90,6 +90,10 @@ class Search:
             ),
         )
 
+    def request_stop(self) -> None:
+        """Stop the search soon: the running trial after its current batch, then no other."""
+        self.tuner.request_stop()
+
     def run(self) -> None:
         """Run every trial (early stopping on the objective; a NaN loss stops a trial)."""
         with warnings.catch_warnings():

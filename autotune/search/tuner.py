@@ -65,7 +65,13 @@ class RecordingMixin:
         self._runs: dict[str, dict[str, Any]] = {}
         super().__init__(*args, **kwargs)
 
+    def request_stop(self) -> None:
+        """Ctrl-C: the running trial ends after its batch and is recorded; no trial follows."""
+        self.deadline_callback.stop_now()
+
     def pre_create_trial(self):
+        if self.deadline_callback is not None and self.deadline_callback.interrupted:
+            raise KeyboardInterrupt  # between trials: every finished trial is recorded
         if self.deadline is not None and time.monotonic() >= self.deadline and self.oracle.trials:
             # The oracle stops handing out trials once max_trials are reached.
             self.oracle.max_trials = len(self.oracle.trials)
@@ -89,7 +95,8 @@ class RecordingMixin:
             run["initial_epoch"] = int(histories[-1].params.get("initial_epoch", 0) or 0)
             run["max_epochs"] = int(histories[-1].params.get("epochs", self.epoch_limit))
             run["diagnostics"] = getattr(histories[-1], "diagnostics", None)
-        run["deadline_hit"] = bool(self.deadline_callback and self.deadline_callback.fired)
+        if self.deadline_callback is not None and self.deadline_callback.fired:
+            run["stopped_by"] = self.deadline_callback.reason
         return results
 
     def on_trial_end(self, trial):
@@ -116,8 +123,8 @@ def trial_record(trial, run: dict[str, Any], metric: str) -> dict[str, Any]:
     epochs_run = len(curve)
     if status == "failed":
         stopped_by = "nan_loss" if nan_loss else "error"
-    elif run.get("deadline_hit"):
-        stopped_by = "time_budget"
+    elif run.get("stopped_by"):
+        stopped_by = run["stopped_by"]  # time_budget or interrupted
     elif initial + epochs_run >= run.get("max_epochs", 0):
         stopped_by = "max_epochs"
     else:

@@ -20,13 +20,13 @@ def kt_trial(status="COMPLETED", message=None, trial_id="07"):
     )
 
 
-def run(val, loss=None, initial=0, max_epochs=10, deadline_hit=False):
+def run(val, loss=None, initial=0, max_epochs=10, stopped_by=None):
     loss = loss or [1.0] * len(val)
     return {
         "history": {"loss": loss, "val_mse": val, "val_loss": [v + 1 for v in val]},
         "initial_epoch": initial,
         "max_epochs": max_epochs,
-        "deadline_hit": deadline_hit,
+        **({"stopped_by": stopped_by} if stopped_by else {}),
         "fit_seconds": 1.5,
     }
 
@@ -44,7 +44,8 @@ def test_best_epoch_and_metrics_at_it():
     ("kwargs", "stopped_by"),
     [
         ({"max_epochs": 3}, "max_epochs"),
-        ({"deadline_hit": True}, "time_budget"),
+        ({"stopped_by": "time_budget"}, "time_budget"),
+        ({"stopped_by": "interrupted"}, "interrupted"),
         ({"initial": 7, "max_epochs": 10}, "max_epochs"),
     ],
 )

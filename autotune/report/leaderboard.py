@@ -1,0 +1,57 @@
+"""Leaderboard: every trial ranked, failed ones last with their reason."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from autotune.diagnostics.rules import SEVERITY
+from autotune.models.params import pyramid_widths, resolve
+from autotune.report.run_data import RunData
+
+# The validation metric shown beside the score, by task.
+SHOWN_METRIC = {"classification": "val_accuracy", "regression": "val_r2"}
+
+
+def architecture(values: dict[str, Any]) -> str:
+    """Widths, activation, initializer, optimizer and regularisers (the rest has columns)."""
+    p = resolve(values)
+    widths = pyramid_widths(p["n_layers"], p["units"], p["shrink"], p["min_units"])
+    extras = [name for name in ("batch_norm", "residual") if p[name]]
+    extras += [f"{n} {p[n]:g}" for n in ("dropout", "l1", "l2") if p[n]]
+    return " ".join(
+        [
+            f"[{'-'.join(map(str, widths)) or 'linear'}]",
+            p["activation"],
+            p["initializer"],
+            p["optimizer"],
+            *extras,
+        ]
+    )
+
+
+def leaderboard_info(run: RunData) -> dict[str, Any]:
+    metric = SHOWN_METRIC.get(run.task)
+    rows = []
+    for trial in run.trials:
+        findings = trial.get("findings") or []
+        rows.append(
+            {
+                "rank": trial.get("rank"),
+                "trial_id": trial["trial_id"],
+                "status": trial.get("status"),
+                "score": trial.get("score"),
+                "metric": trial.get(metric) if metric else None,
+                "best_epoch": trial.get("best_epoch"),
+                "epochs_run": trial.get("epochs_run"),
+                "stopped_by": trial.get("stopped_by"),
+                "fit_seconds": trial.get("fit_seconds"),
+                "architecture": architecture(trial.get("hyperparameters", {})),
+                "hyperparameters": trial.get("hyperparameters", {}),
+                "badges": [
+                    {"name": f["name"], "severity": SEVERITY.get(f["name"], "warning")}
+                    for f in findings
+                ],
+                "error": trial.get("error"),
+            }
+        )
+    return {"metric": run.metric, "shown_metric": metric, "rows": rows}

@@ -1,0 +1,94 @@
+"""Summary: the dataset, the metric, the tuner and budget used, the best trial and its scores."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from autotune.models.params import describe_trial
+from autotune.report.run_data import RunData
+
+STATUS_TEXT = {
+    "completed": "completed",
+    "running": "still running, or stopped without a word (killed): the trials so far",
+    "interrupted": "interrupted: a partial report of the trials that finished",
+    "failed": "failed: no trial completed",
+}
+
+
+def summary_info(run: RunData) -> dict[str, Any]:
+    info = run.info
+    data = info["dataset"]
+    counts = info.get("trials") or {
+        "run": len(run.trials),
+        "completed": len(run.completed),
+        "failed": len(run.trials) - len(run.completed),
+    }
+    budgets = info.get("budgets", {})
+    classes = data.get("classes") or []
+    total = sum(c["rows"] for c in classes) or 1
+    best = run.best
+    return {
+        "title": data.get("name") or Path(data.get("source", "run")).stem,
+        "status": info.get("status", "running"),
+        "status_text": STATUS_TEXT.get(info.get("status", "running"), info.get("status")),
+        "created": info.get("created"),
+        "finished": info.get("finished"),
+        "command": info.get("command"),
+        "run_folder": str(run.folder.path.resolve()),
+        "dataset": {
+            "source": data.get("source"),
+            "rows": data.get("rows"),
+            "columns": data.get("columns"),
+            "target": data.get("target"),
+            "task": data.get("task"),
+            "task_reason": data.get("task_reason"),
+            "numeric": data.get("features", {}).get("numeric", []),
+            "categorical": data.get("features", {}).get("categorical", []),
+            "dropped": data.get("features", {}).get("dropped", []),
+            "split_rows": data.get("split_rows", {}),
+            "classes": [
+                {"label": c["label"], "rows": c["rows"], "share": c["rows"] / total}
+                for c in classes
+            ],
+            # Largest class over smallest: 1.0 is balanced.
+            "imbalance": (
+                max(c["rows"] for c in classes) / max(min(c["rows"] for c in classes), 1)
+                if classes
+                else None
+            ),
+        },
+        "warnings": info.get("warnings", []),
+        "metric": info["metric"],
+        "direction": info.get("direction", "min"),
+        "score_text": info.get("score"),
+        "tuner": info.get("tuner"),
+        "space": info.get("space", {}).get("name"),
+        "seed": info.get("seed"),
+        "budget": {
+            "max_trials": budgets.get("max_trials"),
+            "max_epochs": budgets.get("max_epochs"),
+            "time_budget_seconds": budgets.get("time_budget_seconds"),
+            "patience": budgets.get("patience"),
+            "trials_run": counts["run"],
+            "completed": counts["completed"],
+            "failed": counts["failed"],
+            "search_seconds": info.get("search_seconds"),
+            "elapsed_seconds": info.get("elapsed_seconds"),
+        },
+        "best": None
+        if best is None
+        else {
+            "trial_id": best["trial_id"],
+            "score": best["score"],
+            "best_epoch": best.get("best_epoch"),
+            "epochs_run": best.get("epochs_run"),
+            "model": describe_trial(best["hyperparameters"]),
+            "health": best.get("health"),
+        },
+        "val_scores": info.get("val_scores"),
+        "test_scores": info.get("test_scores"),
+        "test_rows": data.get("split_rows", {}).get("test"),
+        "val_rows": data.get("split_rows", {}).get("val"),
+        "versions": info.get("versions", {}),
+    }
