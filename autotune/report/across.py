@@ -191,6 +191,7 @@ def across_info(run: RunData) -> dict[str, Any]:
             "of": len(trials),
             "trial_ids": sorted(t["trial_id"] for t, h in zip(trials, has, strict=True) if h),
             "region": None,
+            "where": "",  # when no region is found: why
             "advice": [],
         }
         region = None
@@ -224,6 +225,14 @@ def across_info(run: RunData) -> dict[str, Any]:
                         + (" or ".join(hints) if len(hints) > 1 else hints[0])
                         + ")"
                     )
+        if entry["region"] is None:
+            entry["where"] = (
+                "too few trials to tie to a region"
+                if counts[name] < MIN_TRIALS
+                else "every trial"
+                if counts[name] == len(trials)
+                else "spread over the space: no region explains it"
+            )
         remedies = Counter()
         texts: dict[str, str] = {}
         for trial, hit in zip(trials, has, strict=True):
@@ -233,9 +242,12 @@ def across_info(run: RunData) -> dict[str, Any]:
                     remedies[first["id"]] += 1
                     texts.setdefault(first["id"], _general(first["text"]))
         for rid, n in remedies.most_common(2):
-            entry["advice"].append(
-                f"{texts[rid]} (the first remedy in {n} of {counts[name]} trials)"
+            share = (
+                "the trial's first remedy"
+                if counts[name] == 1
+                else (f"the first remedy in {n} of {counts[name]} trials")
             )
+            entry["advice"].append(f"{texts[rid]} ({share})")
         findings.append(entry)
     healthy = sum(1 for t in run.trials if not t.get("findings") and t.get("status") == "completed")
     return {"trials": len(run.trials), "healthy": healthy, "findings": findings}

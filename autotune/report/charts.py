@@ -100,24 +100,42 @@ def slice_chart(search: dict[str, Any], study, name: str) -> go.Figure:
 # --- Learning curves --------------------------------------------------------------------
 
 
-def curves_chart(curves: dict[str, Any]) -> go.Figure:
-    panels = [f"validation {curves['loss_name']}", f"training {curves['loss_name']}"]
-    if curves["metric_name"]:
-        panels.append(f"validation {curves['metric_name']}")
+def _curve_panels(curves: dict[str, Any]) -> list[tuple[str, str, bool]]:
+    """(key in the trial record, subplot title, log axis), row by row, two per row."""
+    loss, metric = curves["loss_name"], curves["metric_name"]
+    panels = [("val_loss", f"validation {loss}", True), ("loss", f"training {loss}", True)]
+    if metric:
+        log = False
+        panels += [
+            ("val_metric", f"validation {metric}", log),
+            ("metric", f"training {metric}", log),
+        ]
     if curves["has_learning_rate"]:
-        panels.append("learning rate used")
-    fig = make_subplots(rows=1, cols=len(panels), subplot_titles=panels, horizontal_spacing=0.06)
-    keys = ["val_loss", "loss", "val_metric", "learning_rate"][: len(panels)]
-    if not curves["metric_name"]:
-        keys = ["val_loss", "loss", "learning_rate"][: len(panels)]
+        panels.append(("learning_rate", "learning rate used (per epoch)", True))
+    return panels
+
+
+def curves_chart(curves: dict[str, Any]) -> go.Figure:
+    """Loss (and metric) per epoch, validation beside training, every trial in one grid."""
+    panels = _curve_panels(curves)
+    rows = (len(panels) + 1) // 2
+    fig = make_subplots(
+        rows=rows,
+        cols=2,
+        subplot_titles=[title for _, title, _ in panels],
+        horizontal_spacing=0.08,
+        vertical_spacing=0.16 / rows * 2,
+    )
+    first_grey = next((t for t in curves["trials"] if not t["highlighted"]), None)
     for trial in curves["trials"]:
         highlighted = trial["highlighted"]
         colour = BEST_COLOURS[trial["rank"] - 1] if highlighted else GREY
         name = f"#{trial['rank']} trial {trial['trial_id']}" if highlighted else "other trials"
-        for col, key in enumerate(keys, start=1):
+        for index, (key, _, _) in enumerate(panels):
             values = trial[key]
             if not values:
                 continue
+            row, col = index // 2 + 1, index % 2 + 1
             fig.add_trace(
                 go.Scatter(
                     x=trial["epochs"][: len(values)],
@@ -126,25 +144,29 @@ def curves_chart(curves: dict[str, Any]) -> go.Figure:
                     line=dict(color=colour, width=2.5 if highlighted else 1),
                     name=name,
                     legendgroup=name,
-                    showlegend=col == 1 and (highlighted or trial is curves["trials"][0]),
+                    showlegend=index == 0 and (highlighted or trial is first_grey),
                     hovertemplate=f"trial {trial['trial_id']}<br>epoch %{{x}}: %{{y:.4g}}"
                     "<extra></extra>",
                 ),
-                row=1,
+                row=row,
                 col=col,
             )
             if highlighted and key.startswith("val") and trial["best_epoch"]:
-                _mark_stop(fig, trial, values, colour, col, legend=col == 1 and trial["rank"] == 1)
+                legend = index == 0 and trial["rank"] == 1
+                _mark_stop(fig, trial, values, colour, row, col, legend)
     fig.update_xaxes(title="epoch")
-    for col, key in enumerate(keys, start=1):
-        if key in ("val_loss", "loss", "learning_rate"):
-            fig.update_yaxes(type="log", row=1, col=col)
-    _style(fig, height=420)
-    fig.update_layout(legend=dict(orientation="h", yanchor="top", y=-0.2, xanchor="left", x=0))
+    for index, (_, _, log) in enumerate(panels):
+        if log:
+            fig.update_yaxes(type="log", row=index // 2 + 1, col=index % 2 + 1)
+    _style(fig, height=300 * rows + 80)
+    fig.update_layout(
+        legend=dict(orientation="h", yanchor="bottom", y=1.0 + 0.12 / rows, xanchor="left", x=0),
+        margin=dict(t=70),
+    )
     return fig
 
 
-def _mark_stop(fig, trial, values, colour, col, legend):
+def _mark_stop(fig, trial, values, colour, row, col, legend):
     """A star at the restored (best) epoch; an X where early stopping ended the trial."""
     i = trial["best_epoch"] - trial["epochs"][0]
     if 0 <= i < len(values):
@@ -159,7 +181,7 @@ def _mark_stop(fig, trial, values, colour, col, legend):
                 showlegend=legend,
                 hovertemplate=f"trial {trial['trial_id']}: best epoch %{{x}}<extra></extra>",
             ),
-            row=1,
+            row=row,
             col=col,
         )
     if trial["stopped_by"] == "early_stopping":
@@ -175,7 +197,7 @@ def _mark_stop(fig, trial, values, colour, col, legend):
                 hovertemplate=f"trial {trial['trial_id']}: stopped early at epoch %{{x}}"
                 "<extra></extra>",
             ),
-            row=1,
+            row=row,
             col=col,
         )
 

@@ -40,6 +40,7 @@ def health_info(run: RunData) -> dict[str, Any]:
                         "name": f["name"],
                         "severity": f["severity"],
                         "summary": f["summary"],
+                        "evidence": f.get("evidence") or {},
                         "remedies": f.get("remedies", []),
                     }
                     for f in trial.get("findings") or []

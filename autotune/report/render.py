@@ -55,6 +55,19 @@ def _number(value: Any, digits: int = 4) -> str:
     return f"{value:.{digits}g}"
 
 
+def _evidence(evidence: dict[str, Any]) -> str:
+    """``epoch 5; rms_ratio 0.00023; grad_rms_by_layer dense_1 1e-06, output 0.004``."""
+
+    def value(v: Any) -> str:
+        if isinstance(v, dict):
+            return ", ".join(f"{k} {_number(x, 3)}" for k, x in v.items())
+        if isinstance(v, list):
+            return ", ".join(_number(x, 3) for x in v)
+        return _number(v, 3)
+
+    return "; ".join(f"{key} {value(v)}" for key, v in evidence.items())
+
+
 def _environment() -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.PackageLoader("autotune.report", "templates"),
@@ -64,6 +77,7 @@ def _environment() -> jinja2.Environment:
         lstrip_blocks=True,
     )
     env.filters["num"] = _number
+    env.filters["evidence"] = _evidence
     env.filters["pct"] = lambda v: "–" if v is None else f"{v:.0%}"
     return env
 

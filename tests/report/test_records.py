@@ -131,6 +131,10 @@ def test_diagnosis_across_trials_counts_exactly(run):
         ]
         assert finding["trials"] == len(with_it)
         assert finding["trial_ids"] == sorted(t["trial_id"] for t in with_it)
+    by_name = {f["name"]: f for f in across["findings"]}
+    assert by_name["dying_relu"]["region"] is None
+    assert by_name["dying_relu"]["where"] == "too few trials to tie to a region"
+    assert by_name["dying_relu"]["advice"][-1].endswith("(the trial's first remedy)")
     severities = [f["severity"] for f in across["findings"]]
     assert severities == sorted(severities, key=lambda s: s != "serious")
 

@@ -82,3 +82,22 @@ def test_report_command_on_a_folder_that_is_not_a_run(cli, tmp_path):
         "run folder?"
     ]
     assert not (tmp_path / "report.html").exists()
+
+
+def test_nothing_outside_the_report_imports_it():
+    """Data flows one way: the search writes the run folder, the report reads it."""
+    import ast
+
+    package = Path(__file__).parents[2] / "autotune"
+    for path in package.rglob("*.py"):
+        if path.parent.name == "report" or path.name in ("cli.py", "api.py"):
+            continue  # the report itself, and the two front ends that call it
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = (
+                [node.module or ""]
+                if isinstance(node, ast.ImportFrom)
+                else [a.name for a in node.names]
+                if isinstance(node, ast.Import)
+                else []
+            )
+            assert not any(n.startswith("autotune.report") for n in names), path
