@@ -98,7 +98,7 @@ def build_figures(sections: dict[str, dict[str, Any]]) -> dict[str, Any]:
     """The Plotly figures, keyed by the id of the element that shows each."""
     search, figures = sections["search"], {}
     study = study_from(search)
-    if any(t["completed"] for t in search["trials"]):
+    if sum(t["completed"] for t in search["trials"]) >= 2:
         figures["history"] = charts.history_chart(search, study)
     if search["importance"]:
         figures["importance"] = charts.importance_chart(search)
