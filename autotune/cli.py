@@ -86,6 +86,13 @@ def tune(
     seed: Annotated[int, typer.Option(help="Seed of splits, initial weights and the tuner.")] = 0,
     out: OutOpt = None,
     overwrite: OverwriteOpt = False,
+    resume: Annotated[
+        bool,
+        typer.Option(
+            help="Continue the run in --out after a crash or kill: finished trials are kept, a "
+            "trial cut short runs again, until --max-trials (same data and space only)."
+        ),
+    ] = False,
     test_size: Annotated[
         float, typer.Option(help="Share of rows held out for the final test score (0 = none).")
     ] = 0.2,
@@ -113,6 +120,7 @@ def tune(
         seed=seed,
         out=out,
         overwrite=overwrite,
+        resume=resume,
         test_size=test_size,
         patience=patience,
     )

@@ -149,20 +149,28 @@ class RunFolder:
         self.tuner_dir = self.path / "tuner"
         self.report = self.path / "report.html"
 
-    def create(self, overwrite: bool = False) -> None:
-        """Make the folder; refuse to reuse one that holds files unless ``overwrite``."""
+    def create(self, overwrite: bool = False, resume: bool = False) -> None:
+        """Make the folder; refuse to reuse one that holds files unless ``overwrite`` (replace
+        it) or ``resume`` (continue the run in it, keeping every file)."""
         if self.path.exists() and not self.path.is_dir():
             raise RunFolderError(f"--out {self.path}: is a file, not a folder; pick another path")
-        if self.path.is_dir() and any(self.path.iterdir()):
-            if not overwrite:
-                raise RunFolderError(
-                    f"--out {self.path}: the folder already exists and is not empty; pass "
-                    "--overwrite to replace it, or choose another --out"
-                )
+        holds_files = self.path.is_dir() and any(self.path.iterdir())
+        if resume:
             if not self.run_json.exists():
                 raise RunFolderError(
-                    f"--out {self.path}: not an autotune run folder (no run.json); --overwrite "
-                    "only replaces run folders, so choose an empty or new folder"
+                    f"--out {self.path}: no run to resume (no run.json); drop --resume to start "
+                    "a new run there"
+                )
+        elif holds_files:
+            if not self.run_json.exists():
+                raise RunFolderError(
+                    f"--out {self.path}: not an autotune run folder (no run.json) and not "
+                    "empty; choose an empty or new folder"
+                )
+            if not overwrite:
+                raise RunFolderError(
+                    f"--out {self.path}: the folder already holds a run; pass --resume to "
+                    "continue it or --overwrite to replace it, or choose another --out"
                 )
             shutil.rmtree(self.path)
         try:

@@ -143,12 +143,12 @@ def test_no_usable_feature(cli, tmp_path):
     assert "no usable feature column" in error_of(cli("tune", tmp_path / "f.csv"))
 
 
-def test_existing_run_folder_without_overwrite(cli, tmp_path, data_dir):
+def test_existing_run_folder_without_resume_or_overwrite(cli, tmp_path, data_dir):
     out = tmp_path / "run"
     out.mkdir()
     (out / "run.json").write_text("{}")
     line = error_of(cli("tune", data_dir / "iris.csv", "--out", out))
-    assert "already exists and is not empty; pass --overwrite" in line
+    assert "already holds a run; pass --resume to continue it or --overwrite to replace it" in line
     assert json.loads((out / "run.json").read_text()) == {}  # untouched
 
 

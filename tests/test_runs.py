@@ -65,10 +65,24 @@ def test_existing_run_folder_needs_overwrite(tmp_path):
     folder = RunFolder(tmp_path / "run")
     folder.create()
     folder.write_run({"status": "completed"})
-    with pytest.raises(RunFolderError, match="already exists and is not empty; pass --overwrite"):
+    with pytest.raises(
+        RunFolderError, match="already holds a run; pass --resume to continue it or --overwrite"
+    ):
         RunFolder(tmp_path / "run").create()
     RunFolder(tmp_path / "run").create(overwrite=True)
     assert not folder.run_json.exists()
+
+
+def test_resume_keeps_every_file_and_needs_a_run(tmp_path):
+    folder = RunFolder(tmp_path / "run")
+    with pytest.raises(RunFolderError, match="no run to resume .*drop --resume"):
+        folder.create(resume=True)
+    folder.create()
+    folder.write_run({"status": "running"})
+    folder.write_trial({"trial_id": "00", "status": "completed"})
+    RunFolder(tmp_path / "run").create(resume=True)
+    assert folder.read_run() == {"status": "running"}
+    assert folder.read_trials() == [{"trial_id": "00", "status": "completed"}]
 
 
 def test_overwrite_refuses_a_folder_that_is_not_a_run(tmp_path):

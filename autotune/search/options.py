@@ -30,6 +30,7 @@ class TuneOptions:
     seed: int = 0
     out: Path | None = None
     overwrite: bool = False
+    resume: bool = False
     test_size: float = 0.2
     patience: int | None = 5  # None: no early stopping (diagnose)
 
@@ -51,6 +52,13 @@ class TuneOptions:
             raise UsageError(
                 f"--time-budget {self.time_budget}: must be a positive number of seconds"
             )
+        if self.resume and self.overwrite:
+            raise UsageError(
+                "--resume and --overwrite: pick one (--resume continues the run in --out, "
+                "--overwrite replaces it)"
+            )
+        if self.resume and not self.out:
+            raise UsageError("--resume needs --out RUN_DIR: the run folder to continue")
         self.data = Path(self.data)
         self.out = Path(self.out) if self.out else default_out(self.data)
 

@@ -8,6 +8,7 @@ Everything that can be wrong with the input is checked before TensorFlow is impo
 
 from __future__ import annotations
 
+import hashlib
 import platform
 import signal
 import sys
@@ -21,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from autotune.data.tabular import TabularData, load_table
-from autotune.errors import SearchFailedError
+from autotune.errors import RunFolderError, SearchFailedError
 from autotune.models.params import objective_name
 from autotune.progress import SearchProgress
 from autotune.runs import RunFolder
@@ -54,7 +55,8 @@ def run_search(options: TuneOptions, progress_console=None) -> dict[str, Any]:
         options.data, options.target, options.task, test_size=options.test_size, seed=options.seed
     )
     folder = RunFolder(options.out)
-    folder.create(overwrite=options.overwrite)
+    previous = folder.read_run() if options.resume and folder.run_json.exists() else None
+    folder.create(overwrite=options.overwrite, resume=options.resume)
     started = time.monotonic()
     library_versions = versions()
     metric = objective_name(data.preprocessing.task)
@@ -68,7 +70,7 @@ def run_search(options: TuneOptions, progress_console=None) -> dict[str, Any]:
             for k, v in asdict(options).items()
             if k != "space"
         },
-        "dataset": data.summary,
+        "dataset": {**data.summary, "sha256": file_digest(options.data)},
         "warnings": data.warnings,
         "preprocessing": data.preprocessing.to_dict(),
         "metric": metric,
@@ -85,6 +87,12 @@ def run_search(options: TuneOptions, progress_console=None) -> dict[str, Any]:
         },
         "versions": library_versions,
     }
+    records: dict[str, dict[str, Any]] = {}
+    if previous is not None:
+        check_resumable(previous, info, folder)
+        info["created"] = previous.get("created", info["created"])
+        info["resumed"] = previous.get("resumed", []) + [datetime.now().isoformat("T", "seconds")]
+        records = {t["trial_id"]: t for t in folder.read_trials()}
     folder.write_run(info)
     progress = SearchProgress(
         options.max_trials,
@@ -95,10 +103,12 @@ def run_search(options: TuneOptions, progress_console=None) -> dict[str, Any]:
         console=progress_console,
     )
     _announce(progress, data, folder)
+    if previous is not None:
+        progress.log(
+            f"resuming: {len(records)} finished trial(s) kept; a trial cut short is run again"
+        )
 
     from autotune.search.training import Search, evaluate  # TensorFlow loads here
-
-    records: dict[str, dict[str, Any]] = {}
 
     def trial_done(record: dict[str, Any]) -> None:
         records[record["trial_id"]] = record
@@ -109,7 +119,9 @@ def run_search(options: TuneOptions, progress_console=None) -> dict[str, Any]:
         )
 
     deadline = started + options.time_budget if options.time_budget else None
-    search = Search(options, space, data, str(folder.path), progress, deadline, trial_done)
+    search = Search(
+        options, space, data, str(folder.path), progress, deadline, trial_done, options.resume
+    )
     try:
         with progress, _stop_on_ctrl_c(search, progress):
             search.run()
@@ -149,6 +161,48 @@ def run_search(options: TuneOptions, progress_console=None) -> dict[str, Any]:
     )
     folder.write_run(info)
     return info
+
+
+def file_digest(path: Path) -> str:
+    """SHA-256 of a file's bytes: tells whether a resumed run reads the same data."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+# What a resumed run must share with the run it continues (the splits, the space, the order
+# of the tuner's trials depend on them), and how to name each in a message.
+RESUME_MUST_MATCH = (
+    (("dataset", "sha256"), "the data file's content"),
+    (("dataset", "target"), "--target"),
+    (("dataset", "task"), "--task"),
+    (("options", "test_size"), "--test-size"),
+    (("seed",), "--seed"),
+    (("tuner",), "--tuner"),
+    (("space", "hyperparameters"), "the search space"),
+)
+
+
+def check_resumable(previous: dict[str, Any], now: dict[str, Any], folder: RunFolder) -> None:
+    """Refuse to resume a run with different data, space or splits (nothing is written)."""
+    for keys, name in RESUME_MUST_MATCH:
+        old, new = previous, now
+        for key in keys:
+            old = old.get(key) if isinstance(old, dict) else None
+            new = new.get(key) if isinstance(new, dict) else None
+        if old != new:
+            raise RunFolderError(
+                f"--resume {folder.path}: {name} differs from the run's "
+                f"({_short(old)} then, {_short(new)} now); resume with the same one, or start "
+                "a new run with --overwrite or another --out"
+            )
+
+
+def _short(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."
 
 
 @contextmanager

@@ -45,6 +45,8 @@ class Search:
         progress: the terminal display.
         deadline: ``time.monotonic()`` value of the time budget's end, or None.
         on_trial_done: called with every finished trial's record.
+        resume: continue the tuner's state in ``tuner_dir`` (finished trials are kept, a
+            trial that was cut short runs again) instead of starting afresh.
     """
 
     def __init__(
@@ -56,6 +58,7 @@ class Search:
         progress: SearchProgress,
         deadline: float | None,
         on_trial_done,
+        resume: bool = False,
     ) -> None:
         self.options, self.data = options, data
         spec = data.preprocessing
@@ -85,6 +88,7 @@ class Search:
             on_trial_done=on_trial_done,
             deadline=deadline,
             deadline_callback=stopper,
+            resume=resume,
             on_trial_start=lambda trial: progress.trial_started(
                 trial.trial_id, describe_trial(trial.hyperparameters.values)
             ),

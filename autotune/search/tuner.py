@@ -10,6 +10,8 @@ from __future__ import annotations
 import autotune.tf_setup  # noqa: F401  (quiets TensorFlow's import; must come first)
 
 # isort: split
+import contextlib
+import io
 import math
 import time
 from collections.abc import Callable
@@ -100,9 +102,12 @@ class RecordingMixin:
         return results
 
     def on_trial_end(self, trial):
-        super().on_trial_end(trial)
+        # The record is written before KerasTuner ends the trial in its oracle: a process
+        # killed in between leaves a trial that the oracle runs again on resume (and whose
+        # record is then replaced), never an ended trial without a record.
         run = self._runs.pop(trial.trial_id, {"history": {}})
         self.on_trial_done(trial_record(trial, run, self.oracle.objective.name))
+        super().on_trial_end(trial)
 
 
 def trial_record(trial, run: dict[str, Any], metric: str) -> dict[str, Any]:
@@ -165,6 +170,7 @@ def make_tuner(
     max_epochs: int,
     seed: int,
     directory: str,
+    resume: bool = False,
     **recording: Any,
 ) -> kt.Tuner:
     """A tuner of the given kind that minimises ``objective`` and records every trial.
@@ -178,6 +184,8 @@ def make_tuner(
         max_epochs: epochs per trial (Hyperband's largest bracket).
         seed: seed of the strategy.
         directory: KerasTuner's project folder.
+        resume: reload the tuner's state from ``directory`` (KerasTuner's own resume: finished
+            trials are kept, the trials that were running are run again).
         **recording: arguments of :class:`RecordingMixin`.
     """
     common = dict(
@@ -190,8 +198,13 @@ def make_tuner(
         max_consecutive_failed_trials=MANY,
         directory=directory,
         project_name="tuner",
-        overwrite=True,
+        overwrite=not resume,
     )
+    with contextlib.redirect_stdout(io.StringIO()):  # KerasTuner prints "Reloading Tuner ..."
+        return _make(kind, max_trials, max_epochs, recording, common)
+
+
+def _make(kind, max_trials, max_epochs, recording, common) -> kt.Tuner:
     if kind == "random":
         tuner = _with_recording(kt.RandomSearch)(
             max_trials=max_trials, epoch_limit=max_epochs, **recording, **common
