@@ -129,7 +129,9 @@ def tune(
     except KeyboardInterrupt:
         _interrupted(options.out)
     except SearchFailedError:
-        _write_report(options.out)  # the report says why every trial failed
+        report = _write_report(options.out)  # it says why every trial failed
+        if report:
+            print(f"autotune: report: {report.resolve().as_uri()}", file=sys.stderr)
         raise
     report = _write_report(options.out)
     _print_summary(info, options.out, report)

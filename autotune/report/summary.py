@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +15,24 @@ STATUS_TEXT = {
     "interrupted": "interrupted: a partial report of the trials that finished",
     "failed": "failed: no trial completed",
 }
+
+
+def _failures(run: RunData) -> dict[str, Any] | None:
+    """Why no trial completed, and what to try: the reasons and the remedies that came first."""
+    if run.best is not None or not run.trials:
+        return None
+    reasons = Counter(t.get("error") or t.get("status") for t in run.trials)
+    remedies: Counter = Counter()
+    texts: dict[str, str] = {}
+    for trial in run.trials:
+        for finding in trial.get("findings") or []:
+            for remedy in (finding.get("remedies") or [])[:2]:
+                remedies[remedy["id"]] += 1
+                texts.setdefault(remedy["id"], remedy["text"])
+    return {
+        "reasons": [{"reason": r, "trials": n} for r, n in reasons.most_common()],
+        "advice": [texts[rid] for rid, _ in remedies.most_common(3)],
+    }
 
 
 def summary_info(run: RunData) -> dict[str, Any]:
@@ -86,6 +105,7 @@ def summary_info(run: RunData) -> dict[str, Any]:
             "model": describe_trial(best["hyperparameters"]),
             "health": best.get("health"),
         },
+        "failures": _failures(run),
         "val_scores": info.get("val_scores"),
         "test_scores": info.get("test_scores"),
         "test_rows": data.get("split_rows", {}).get("test"),

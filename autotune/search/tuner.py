@@ -30,11 +30,16 @@ MANY = 10**9
 
 
 def _one_line(message: str | None) -> str | None:
-    """The last line of a traceback: the exception itself."""
+    """The last line of a traceback (the exception itself); out-of-memory says what to try."""
     if not message:
         return None
     lines = [line.strip() for line in str(message).strip().splitlines() if line.strip()]
-    return lines[-1][:500] if lines else None
+    if not lines:
+        return None
+    line = lines[-1][:500]
+    if "ResourceExhaustedError" in line or "OOM when allocating" in line:
+        return f"out of memory ({line[:300]}); a smaller batch_size or fewer units may fit"
+    return line
 
 
 class RecordingMixin:
