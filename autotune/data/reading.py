@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from autotune.data.folders import class_folders
 from autotune.errors import DataError
 
 SNIFF_BYTES = 64 * 1024
@@ -78,7 +79,11 @@ def read_csv(path: str | Path) -> pd.DataFrame:
             f"{path}: no such file; check the path (relative paths start at {Path.cwd()})"
         )
     if path.is_dir():
-        raise DataError(f"{path}: is a folder, not a CSV file; pass a .csv file")
+        classes = class_folders(path)  # says what is wrong with the layout, if anything
+        raise DataError(
+            f"{path}: a folder of {len(classes)} image classes; this version tunes on CSV "
+            "files only, pass a .csv file"
+        )
     try:
         raw = path.read_bytes()
     except OSError as exc:

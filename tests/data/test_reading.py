@@ -55,8 +55,9 @@ def test_missing_file(tmp_path):
         read_csv(tmp_path / "nope.csv")
 
 
-def test_folder_is_not_a_csv(tmp_path):
-    with pytest.raises(DataError, match="is a folder, not a CSV file"):
+def test_folder_without_class_sub_folders(tmp_path):
+    (tmp_path / "notes.txt").write_text("x")
+    with pytest.raises(DataError, match="a folder with no class sub-folders; pass a CSV file"):
         read_csv(tmp_path)
 
 
