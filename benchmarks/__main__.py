@@ -1,4 +1,8 @@
-"""Run a benchmark: ``python -m benchmarks diagnostics [--data CSV] [--repeats N] [--epochs N]``."""
+"""Run a benchmark and write its table to benchmarks/results/.
+
+python -m benchmarks diagnostics [--data CSV] [--repeats N] [--epochs N]
+python -m benchmarks memory [--data CSV] [--trials N] [--epochs N] [--space NAME]
+"""
 
 from __future__ import annotations
 
@@ -6,23 +10,33 @@ import argparse
 import sys
 from pathlib import Path
 
-from benchmarks import diagnostics_overhead
+from benchmarks import diagnostics_overhead, memory
 
-DEFAULT_DATA = Path(__file__).resolve().parent.parent.parent / "shared/datasets/tabular/adult.csv"
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_DATA = {
+    "diagnostics": ROOT.parent / "shared/datasets/tabular/adult.csv",
+    "memory": ROOT / "examples/data/penguins.csv",
+}
 RESULTS = Path(__file__).resolve().parent / "results"
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__)
-    parser.add_argument("benchmark", choices=["diagnostics"])
+    parser = argparse.ArgumentParser(
+        prog="python -m benchmarks",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("benchmark", choices=sorted(DEFAULT_DATA))
     parser.add_argument(
         "--data",
         type=Path,
-        default=DEFAULT_DATA,
-        help="CSV to train on (default: the shared adult.csv)",
+        help="CSV to train on (default: the shared adult.csv for diagnostics, "
+        "examples/data/penguins.csv for memory)",
     )
-    parser.add_argument("--repeats", type=int, default=5)
-    parser.add_argument("--epochs", type=int, default=10)
+    parser.add_argument("--repeats", type=int, default=5, help="diagnostics: repeats per arm")
+    parser.add_argument("--epochs", type=int, default=10, help="epochs per trial")
+    parser.add_argument("--trials", type=int, default=30, help="memory: trials in the search")
+    parser.add_argument("--space", default="mlp", help="memory: the search space")
     parser.add_argument(
         "--out",
         type=Path,
@@ -30,13 +44,17 @@ def main(argv: list[str] | None = None) -> int:
         help="folder for the markdown table (default: benchmarks/results)",
     )
     args = parser.parse_args(argv)
-    if not args.data.is_file():
-        print(f"benchmarks: {args.data}: no such file; pass --data PATH.csv", file=sys.stderr)
+    data = args.data or DEFAULT_DATA[args.benchmark]
+    if not data.is_file():
+        print(f"benchmarks: {data}: no such file; pass --data PATH.csv", file=sys.stderr)
         return 2
-    table = diagnostics_overhead.run(args.data, repeats=args.repeats, epochs=args.epochs)
+    if args.benchmark == "diagnostics":
+        table = diagnostics_overhead.run(data, repeats=args.repeats, epochs=args.epochs)
+    else:
+        table = memory.run(data, trials=args.trials, epochs=args.epochs, space=args.space)
     print(table)
     args.out.mkdir(parents=True, exist_ok=True)
-    (args.out / "diagnostics.md").write_text(table + "\n", encoding="utf-8")
+    (args.out / f"{args.benchmark}.md").write_text(table + "\n", encoding="utf-8")
     return 0
 
 

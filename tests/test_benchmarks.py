@@ -35,3 +35,12 @@ def test_diagnostics_benchmark_smoke(tmp_path, data_dir, capsys):
 def test_missing_benchmark_data(tmp_path, capsys):
     assert main(["diagnostics", "--data", str(tmp_path / "none.csv")]) == 2
     assert "no such file" in capsys.readouterr().err
+
+
+def test_memory_benchmark_smoke(tmp_path, data_dir, capsys):
+    args = ["memory", "--data", str(data_dir / "iris.csv"), "--trials", "3", "--epochs", "1"]
+    assert main([*args, "--space", "fast", "--out", str(tmp_path)]) == 0
+    table = (tmp_path / "memory.md").read_text()
+    assert "| after trial | RSS (MB) |" in table and "\n| 3 | " in table
+    assert "growth from trial 3 to 3: +0 MB" in table and "peak RSS" in table
+    assert table.strip() in capsys.readouterr().out

@@ -310,3 +310,39 @@ def test_ctrl_c_writes_a_partial_report_and_exits_130(tmp_path, data_dir):
     report = (run / "report.html").read_text(encoding="utf-8")
     assert "Run interrupted: a partial report of the trials that finished" in report
     assert report.count('<tr class="completed"') + report.count('<tr class="failed"') == finished
+
+
+def test_a_second_ctrl_c_stops_at_once(tmp_path, data_dir):
+    import signal
+    import time
+
+    run = tmp_path / "run"
+    process = subprocess.Popen(
+        [
+            str(Path(sys.executable).parent / "autotune"),
+            "tune",
+            str(data_dir / "penguins.csv"),
+            "--space",
+            "fast",
+            "--max-trials",
+            "50",
+            "--out",
+            str(run),
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    deadline = time.monotonic() + 300
+    while not list((run / "trials").glob("*.json")) and time.monotonic() < deadline:
+        assert process.poll() is None, process.communicate()
+        time.sleep(0.2)
+    process.send_signal(signal.SIGINT)
+    time.sleep(0.05)
+    process.send_signal(signal.SIGINT)
+    stopped = time.monotonic()
+    _, stderr = process.communicate(timeout=60)
+    assert process.returncode == 130, stderr
+    assert "Traceback" not in stderr and "autotune: interrupted" in stderr
+    assert time.monotonic() - stopped < 30
+    assert (run / "trials.csv").exists()
