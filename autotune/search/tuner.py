@@ -22,6 +22,7 @@ import keras_tuner as kt
 
 from autotune.diagnostics.rules import diagnose, health
 from autotune.models.params import resolve
+from autotune.search.graph_memory import released_after
 
 # Hyperband's halving factor (KerasTuner's default).
 HYPERBAND_FACTOR = 3
@@ -93,7 +94,8 @@ class RecordingMixin:
         run: dict[str, Any] = {"history": {}, "fit_seconds": None}
         self._runs[trial.trial_id] = run
         try:
-            results = super().run_trial(trial, *args, **kwargs)
+            with released_after():  # TensorFlow would keep this trial's graphs forever
+                results = super().run_trial(trial, *args, **kwargs)
         finally:
             run["fit_seconds"] = round(time.perf_counter() - started, 3)
         histories = [r for r in results if isinstance(r, keras.callbacks.History)]
