@@ -10,7 +10,7 @@ from __future__ import annotations
 import sys
 import traceback
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 
@@ -134,7 +134,9 @@ def tune(
             print(f"autotune: report: {report.resolve().as_uri()}", file=sys.stderr)
         raise
     report = _write_report(options.out)
-    _print_summary(info, options.out, report)
+    from autotune.terminal import print_summary
+
+    print_summary(info, options.out, report)
 
 
 def _interrupted(out: Path | None) -> None:
@@ -162,61 +164,6 @@ def _write_report(out: Path | None) -> Path | None:
             file=sys.stderr,
         )
         return None
-
-
-def _scores(scores: dict[str, float] | None) -> str:
-    if not scores:
-        return "n/a"
-    return ", ".join(f"{name} {value:.4f}" for name, value in scores.items())
-
-
-def _print_summary(info: dict[str, Any], out: Path, report: Path | None) -> None:
-    from rich.console import Console
-    from rich.table import Table
-
-    from autotune.models.params import describe_trial
-    from autotune.runs import RunFolder, rank_trials
-
-    console = Console(highlight=False)
-    folder = RunFolder(out)
-    best = info["best_trial"]
-    trials = info["trials"]
-    table = Table(title=f"top trials (score: {info['score']})", title_justify="left")
-    for column in ("rank", "trial", "score", "epoch", "model", "health"):
-        table.add_column(column, justify="left" if column in ("model", "health") else "right")
-    for trial in rank_trials(folder.read_trials(), info["direction"])[:5]:
-        table.add_row(
-            str(trial.get("rank") or "-"),
-            trial["trial_id"],
-            "-" if trial["score"] is None else f"{trial['score']:.4f}",
-            str(trial.get("best_epoch") or "-"),
-            describe_trial(trial["hyperparameters"]),
-            trial.get("health", ""),
-        )
-    console.print(table)
-    console.print(
-        f"best trial {best['trial_id']}: {info['metric']} {best['score']:.4f} "
-        f"at epoch {best['best_epoch']}"
-    )
-    console.print(
-        f"validation ({info['dataset']['split_rows']['val']} rows): {_scores(info['val_scores'])}"
-    )
-    if info.get("test_scores"):
-        console.print(
-            f"test, held out from the search ({info['dataset']['split_rows']['test']} "
-            f"rows): {_scores(info['test_scores'])}"
-        )
-    console.print(
-        f"trials: {trials['run']} run, {trials['completed']} completed, "
-        f"{trials['failed']} failed, in {info['elapsed_seconds']:.0f} s"
-    )
-    console.print(f"run folder: {folder.path.resolve()}")
-    if report:
-        console.print(f"report: {report.resolve().as_uri()}")
-    console.print(
-        f"best model: {folder.best_model.resolve()}  "
-        f"(use it: autotune predict {folder.path} NEW.csv)"
-    )
 
 
 @app.command()
@@ -264,50 +211,9 @@ def diagnose(
         pass  # the trial diverged or crashed: that is a diagnosis too, printed below
     except KeyboardInterrupt:
         _interrupted(options.out)
-    _print_diagnosis(options.out, _write_report(options.out))
+    from autotune.terminal import print_diagnosis
 
-
-def _print_diagnosis(out: Path, report: Path | None) -> None:
-    from rich.console import Console
-
-    from autotune.models.params import describe_trial
-    from autotune.runs import RunFolder
-
-    console = Console(highlight=False)
-    folder = RunFolder(out)
-    info = folder.read_run()
-    trial = folder.read_trials()[0]
-    console.print(f"configuration: {describe_trial(trial['hyperparameters'])}")
-    if trial["status"] == "completed":
-        console.print(
-            f"{trial['epochs_run']} epochs: {info['metric']} {trial['score']:.4f} at epoch "
-            f"{trial['best_epoch']}; test {_scores(info.get('test_scores'))}"
-        )
-    else:
-        console.print(
-            f"[red]the trial failed[/] after {trial['epochs_run']} epoch(s): {trial['error']}; "
-            "no model was saved"
-        )
-    _print_findings(console, trial["findings"])
-    console.print(f"run folder: {folder.path.resolve()}")
-    if report:
-        console.print(f"report: {report.resolve().as_uri()}")
-
-
-def _print_findings(console, findings: list[dict[str, Any]]) -> None:
-    if not findings:
-        console.print("[green]healthy[/]: no finding")
-        return
-    for finding in findings:
-        colour = "red" if finding["severity"] == "serious" else "yellow"
-        console.print(
-            f"[{colour}]{finding['severity']}[/] [bold]{finding['name']}[/]: {finding['summary']}"
-        )
-        for number, remedy in enumerate(finding["remedies"], start=1):
-            change = ", ".join(f"{k}: {v}" for k, v in remedy["change"].items())
-            console.print(
-                f"    {number}. {remedy['text']}" + (f"  [dim]({change})[/]" if change else "")
-            )
+    print_diagnosis(options.out, _write_report(options.out))
 
 
 @app.command()
