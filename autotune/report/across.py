@@ -12,7 +12,7 @@ import re
 from collections import Counter
 from typing import Any
 
-from autotune.diagnostics.rules import SEVERITY
+from autotune.diagnostics.thresholds import SEVERITY
 from autotune.report.run_data import RunData
 
 # A finding seen in fewer trials than this is listed but not explained.

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from autotune.diagnostics.rules import SEVERITY
+from autotune.diagnostics.thresholds import SEVERITY
 from autotune.models.params import pyramid_widths, resolve
 from autotune.report.run_data import RunData
 
