@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -64,3 +65,25 @@ def penguins_run(tmp_path_factory) -> Path:
 def cli():
     """``cli("tune", ...)`` runs the autotune command line in a subprocess."""
     return run_cli
+
+
+@pytest.fixture
+def tune_until():
+    """``tune_until(out, n, DATA, *flags)`` starts ``autotune tune DATA --out OUT FLAGS`` in the
+    background and returns the running process once ``n`` trial records exist in ``out``."""
+
+    def start(out: Path, records: int, *args) -> subprocess.Popen:
+        process = subprocess.Popen(
+            [str(AUTOTUNE), "tune", *map(str, args), "--out", str(out)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        deadline = time.monotonic() + 300
+        while len(list((out / "trials").glob("*.json"))) < records:
+            assert process.poll() is None, process.communicate()
+            assert time.monotonic() < deadline, f"no {records} trial record(s) in 300 s"
+            time.sleep(0.1)
+        return process
+
+    return start

@@ -6,7 +6,6 @@ import csv
 import json
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
@@ -268,33 +267,14 @@ def test_diagnose_a_diverging_configuration_explains_instead_of_crashing(tmp_pat
     assert "Run failed: no trial completed" in report and 'class="failed"' in report
 
 
-def test_ctrl_c_writes_a_partial_report_and_exits_130(tmp_path, data_dir):
+def test_ctrl_c_writes_a_partial_report_and_exits_130(tmp_path, data_dir, tune_until):
     import signal
-    import time
 
     run = tmp_path / "run"
-    process = subprocess.Popen(
-        [
-            str(Path(sys.executable).parent / "autotune"),
-            "tune",
-            str(data_dir / "penguins.csv"),
-            "--space",
-            "fast",
-            "--max-trials",
-            "50",
-            "--max-epochs",
-            "3",
-            "--out",
-            str(run),
-        ],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    deadline = time.monotonic() + 300
-    while not list((run / "trials").glob("*.json")) and time.monotonic() < deadline:
-        assert process.poll() is None, process.communicate()
-        time.sleep(0.2)
+    process = tune_until(
+        run, 1, data_dir / "penguins.csv", "--space", "fast", "--max-trials", "50",
+        "--max-epochs", "3",
+    )  # fmt: skip
     process.send_signal(signal.SIGINT)
     _, stderr = process.communicate(timeout=120)
     assert process.returncode == 130, stderr
@@ -312,31 +292,12 @@ def test_ctrl_c_writes_a_partial_report_and_exits_130(tmp_path, data_dir):
     assert report.count('<tr class="completed"') + report.count('<tr class="failed"') == finished
 
 
-def test_a_second_ctrl_c_stops_at_once(tmp_path, data_dir):
+def test_a_second_ctrl_c_stops_at_once(tmp_path, data_dir, tune_until):
     import signal
     import time
 
     run = tmp_path / "run"
-    process = subprocess.Popen(
-        [
-            str(Path(sys.executable).parent / "autotune"),
-            "tune",
-            str(data_dir / "penguins.csv"),
-            "--space",
-            "fast",
-            "--max-trials",
-            "50",
-            "--out",
-            str(run),
-        ],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    deadline = time.monotonic() + 300
-    while not list((run / "trials").glob("*.json")) and time.monotonic() < deadline:
-        assert process.poll() is None, process.communicate()
-        time.sleep(0.2)
+    process = tune_until(run, 1, data_dir / "penguins.csv", "--space", "fast", "--max-trials", "50")
     process.send_signal(signal.SIGINT)
     time.sleep(0.05)
     process.send_signal(signal.SIGINT)

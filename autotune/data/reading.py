@@ -6,6 +6,7 @@ No TensorFlow here: this module is used by ``predict`` and the report as well as
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 from pathlib import Path
 
@@ -120,4 +121,5 @@ def read_csv(path: str | Path) -> pd.DataFrame:
     frame.attrs["source"] = str(path)
     frame.attrs["encoding"] = encoding
     frame.attrs["delimiter"] = delimiter
+    frame.attrs["sha256"] = hashlib.sha256(raw).hexdigest()  # tells a resumed run the same data
     return frame

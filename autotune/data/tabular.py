@@ -369,6 +369,7 @@ def load_table(
         "name": Path(source).stem,
         "encoding": frame.attrs["encoding"],
         "delimiter": frame.attrs["delimiter"],
+        "sha256": frame.attrs["sha256"],
         "rows": int(len(frame)),
         "columns": int(len(columns)),
         "target": str(target),

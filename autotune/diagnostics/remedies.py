@@ -7,6 +7,8 @@ trial already applies is left out (no "add BatchNorm" to a trial that has it).
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Iterable
 from typing import Any
 
 from autotune.models.params import SATURATING
@@ -173,3 +175,18 @@ def remedies_for(finding: str, params: dict[str, Any]) -> list[dict[str, Any]]:
         order = _first(order, "l2")
     catalogue = _catalogue(params)
     return [catalogue[r] for r in order if catalogue.get(r)]
+
+
+def leading_remedies(
+    findings: Iterable[dict[str, Any]], first: int = 1
+) -> list[tuple[dict[str, Any], int]]:
+    """The remedies that led the given findings (each finding's first ``first``), most
+    frequent first, with how many findings put them there; each as its first finding worded
+    it (ties keep the order they were met in)."""
+    counts: Counter = Counter()
+    worded: dict[str, dict[str, Any]] = {}
+    for finding in findings:
+        for remedy in (finding.get("remedies") or [])[:first]:
+            counts[remedy["id"]] += 1
+            worded.setdefault(remedy["id"], remedy)
+    return [(worded[rid], n) for rid, n in counts.most_common()]

@@ -12,6 +12,7 @@ import re
 from collections import Counter
 from typing import Any
 
+from autotune.diagnostics.remedies import leading_remedies
 from autotune.diagnostics.thresholds import SEVERITY
 from autotune.report.run_data import RunData
 
@@ -233,21 +234,14 @@ def across_info(run: RunData) -> dict[str, Any]:
                 if counts[name] == len(trials)
                 else "spread over the space: no region explains it"
             )
-        remedies = Counter()
-        texts: dict[str, str] = {}
-        for trial, hit in zip(trials, has, strict=True):
-            for finding in trial.get("findings") or []:
-                if hit and finding["name"] == name and finding.get("remedies"):
-                    first = finding["remedies"][0]
-                    remedies[first["id"]] += 1
-                    texts.setdefault(first["id"], _general(first["text"]))
-        for rid, n in remedies.most_common(2):
+        these = [f for t in trials for f in t.get("findings") or [] if f["name"] == name]
+        for remedy, n in leading_remedies(these)[:2]:
             share = (
                 "the trial's first remedy"
                 if counts[name] == 1
                 else (f"the first remedy in {n} of {counts[name]} trials")
             )
-            entry["advice"].append(f"{texts[rid]} ({share})")
+            entry["advice"].append(f"{_general(remedy['text'])} ({share})")
         findings.append(entry)
     healthy = sum(1 for t in run.trials if not t.get("findings") and t.get("status") == "completed")
     return {"trials": len(run.trials), "healthy": healthy, "findings": findings}

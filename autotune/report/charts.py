@@ -19,12 +19,13 @@ FAILED = "#d62728"
 HEIGHT = 360
 
 
-def _style(fig: go.Figure, title: str | None = None, height: int = HEIGHT) -> go.Figure:
+def _style(fig: go.Figure, height: int = HEIGHT) -> go.Figure:
+    """The report's look; no Plotly title (each chart has an HTML heading), so Optuna's go."""
     fig.update_layout(
         template=TEMPLATE,
-        title=title,
+        title=None,
         height=height,
-        margin=dict(l=60, r=20, t=50 if title else 20, b=50),
+        margin=dict(l=60, r=20, t=20, b=50),
         legend=dict(orientation="h", yanchor="bottom", y=1.02, xanchor="right", x=1),
     )
     return fig
@@ -83,7 +84,6 @@ def parallel_chart(search: dict[str, Any], study) -> go.Figure:
     from optuna.visualization import plot_parallel_coordinate
 
     fig = plot_parallel_coordinate(study, target_name=search["metric"])
-    fig.update_layout(title=None)
     return _style(fig, height=420)
 
 
@@ -91,7 +91,7 @@ def slice_chart(search: dict[str, Any], study, name: str) -> go.Figure:
     from optuna.visualization import plot_slice
 
     fig = plot_slice(study, params=[name], target_name=search["metric"])
-    fig.update_layout(title=None, showlegend=False)
+    fig.update_layout(showlegend=False)
     fig.update_traces(marker=dict(colorbar=None, showscale=False))
     fig.update_yaxes(title=search["metric"], type=_score_axis(search))
     return _style(fig, height=260)

@@ -12,9 +12,6 @@ from typing import Any
 
 from autotune.runs import RunFolder, rank_trials
 
-# Trial statuses in the order the report shows them.
-STATUSES = ("completed", "failed")
-
 
 @dataclass
 class RunData:

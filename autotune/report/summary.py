@@ -6,6 +6,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
+from autotune.diagnostics.remedies import leading_remedies
 from autotune.models.params import describe_trial
 from autotune.report.run_data import RunData
 
@@ -22,16 +23,10 @@ def _failures(run: RunData) -> dict[str, Any] | None:
     if run.best is not None or not run.trials:
         return None
     reasons = Counter(t.get("error") or t.get("status") for t in run.trials)
-    remedies: Counter = Counter()
-    texts: dict[str, str] = {}
-    for trial in run.trials:
-        for finding in trial.get("findings") or []:
-            for remedy in (finding.get("remedies") or [])[:2]:
-                remedies[remedy["id"]] += 1
-                texts.setdefault(remedy["id"], remedy["text"])
+    findings = [f for t in run.trials for f in t.get("findings") or []]
     return {
         "reasons": [{"reason": r, "trials": n} for r, n in reasons.most_common()],
-        "advice": [texts[rid] for rid, _ in remedies.most_common(3)],
+        "advice": [remedy["text"] for remedy, _ in leading_remedies(findings, first=2)[:3]],
     }
 
 

@@ -8,7 +8,6 @@ Everything that can be wrong with the input is checked before TensorFlow is impo
 
 from __future__ import annotations
 
-import hashlib
 import platform
 import signal
 import sys
@@ -70,7 +69,7 @@ def run_search(options: TuneOptions, progress_console=None) -> dict[str, Any]:
             for k, v in asdict(options).items()
             if k != "space"
         },
-        "dataset": {**data.summary, "sha256": file_digest(options.data)},
+        "dataset": data.summary,
         "warnings": data.warnings,
         "preprocessing": data.preprocessing.to_dict(),
         "metric": metric,
@@ -161,15 +160,6 @@ def run_search(options: TuneOptions, progress_console=None) -> dict[str, Any]:
     )
     folder.write_run(info)
     return info
-
-
-def file_digest(path: Path) -> str:
-    """SHA-256 of a file's bytes: tells whether a resumed run reads the same data."""
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 # What a resumed run must share with the run it continues (the splits, the space, the order

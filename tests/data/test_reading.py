@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import hashlib
+
 import pytest
 
 from autotune.data.reading import read_csv
@@ -11,6 +13,10 @@ def test_reads_comma_file_with_missing_values(data_dir):
     assert frame.shape == (344, 8)
     assert frame["sex"].isna().sum() == 11
     assert frame.attrs["delimiter"] == ","
+    assert (
+        frame.attrs["sha256"]
+        == hashlib.sha256((data_dir / "penguins.csv").read_bytes()).hexdigest()
+    )
 
 
 @pytest.mark.parametrize("delimiter", [";", "\t", "|"])

@@ -7,37 +7,20 @@ import csv
 import json
 import shutil
 import signal
-import subprocess
-import sys
-import time
 from pathlib import Path
-
-AUTOTUNE = Path(sys.executable).parent / "autotune"
 
 
 def _trials(run: Path) -> dict[str, bytes]:
     return {p.name: p.read_bytes() for p in sorted((run / "trials").glob("*.json"))}
 
 
-def test_resume_after_sigkill_keeps_finished_trials_and_reruns_the_cut_one(tmp_path, data_dir, cli):
+def test_resume_after_sigkill_keeps_finished_trials_and_reruns_the_cut_one(
+    tmp_path, data_dir, cli, tune_until
+):
     run = tmp_path / "run"
-    args = [
-        "tune",
-        data_dir / "penguins.csv",
-        "--space",
-        "fast",
-        "--max-trials",
-        "5",
-        "--max-epochs",
-        "4",
-        "--out",
-        run,
-    ]
-    process = subprocess.Popen([str(AUTOTUNE), *map(str, args)], stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 300
-    while len(_trials(run)) < 2 and time.monotonic() < deadline:
-        assert process.poll() is None
-        time.sleep(0.1)
+    search = [data_dir / "penguins.csv", "--space", "fast", "--max-trials", "5"]
+    search += ["--max-epochs", "4"]
+    process = tune_until(run, 2, *search)
     process.send_signal(signal.SIGKILL)  # mid-search, no clean-up of any kind
     process.wait()
     kept = _trials(run)
@@ -46,7 +29,7 @@ def test_resume_after_sigkill_keeps_finished_trials_and_reruns_the_cut_one(tmp_p
     cut = f"{len(kept)}"  # KerasTuner had started the next trial (ids 0..4)
     started = json.loads((run / "tuner" / f"trial_{cut}" / "trial.json").read_text())
 
-    done = cli(*args, "--resume")
+    done = cli("tune", *search, "--out", run, "--resume")
     assert done.returncode == 0, done.stderr
     assert f"resuming: {len(kept)} finished trial(s) kept" in done.stderr
     rows = list(csv.DictReader((run / "trials.csv").open()))
