@@ -18,7 +18,8 @@ from autotune import __version__
 from autotune.errors import AutotuneError, SearchFailedError
 
 app = typer.Typer(
-    help="Keras AutoML for tables: tune an MLP on a CSV with KerasTuner, keep the best model.",
+    help="Keras AutoML: tune a network on a CSV table or an image folder with KerasTuner, keep "
+    "the best model.",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
@@ -47,11 +48,17 @@ def _root(
         ),
     ] = False,
 ) -> None:
-    """Keras AutoML for tables: tune an MLP on a CSV with KerasTuner, keep the best model."""
+    """Keras AutoML: tune a network on a CSV table or an image folder with KerasTuner."""
 
 
 # Options shared by the commands that train.
-DataArg = Annotated[Path, typer.Argument(help="CSV file (header row; target column).")]
+DataArg = Annotated[
+    Path,
+    typer.Argument(
+        help="CSV file (header row; target column), or a folder with one sub-folder of images "
+        "per class."
+    ),
+]
 TargetOpt = Annotated[str | None, typer.Option(help="Target column. [default: last column]")]
 TaskOpt = Annotated[str, typer.Option(help="auto, classification or regression.")]
 OutOpt = Annotated[
@@ -66,8 +73,12 @@ def tune(
     target: TargetOpt = None,
     task: TaskOpt = "auto",
     space: Annotated[
-        str, typer.Option(help="Shipped space name (see `autotune spaces`) or a YAML file.")
-    ] = "mlp",
+        str | None,
+        typer.Option(
+            help="Shipped space name (see `autotune spaces`) or a YAML file. [default: mlp for "
+            "a CSV; image_transfer or image_cnn for images, see --backbone]"
+        ),
+    ] = None,
     tuner: Annotated[str, typer.Option(help="random, bayesian or hyperband.")] = "random",
     max_trials: Annotated[
         int | None,
@@ -100,8 +111,35 @@ def tune(
         int,
         typer.Option(help="Early stopping: epochs without a better score before a trial stops."),
     ] = 5,
+    backbone: Annotated[
+        str,
+        typer.Option(
+            help="Images: auto searches vgg16 and resnet50 features beside a CNN from scratch "
+            "when the smallest class has fewer than 1000 images (else the CNN only); none, "
+            "vgg16 or resnet50 force it."
+        ),
+    ] = "auto",
+    weights: Annotated[
+        str,
+        typer.Option(
+            help="Images: backbone weights: imagenet (Keras' cache, ~/.keras/models), none "
+            "(random), or a local FILE.h5."
+        ),
+    ] = "imagenet",
+    strict: Annotated[
+        bool,
+        typer.Option(help="Images: stop at an unreadable file instead of skipping it."),
+    ] = False,
+    image_size: Annotated[
+        int | None,
+        typer.Option(
+            help="Images: square side in pixels every image is resized to. [default: the "
+            "median image's longer side rounded up to a multiple of 32, within 32-224]"
+        ),
+    ] = None,
 ) -> None:
-    """Search for the best MLP on a CSV file and save it with a ranked table of trials.
+    """Search for the best network on a CSV file or an image folder; save it with a ranked
+    table of trials and a report.
 
     Example: autotune tune examples/data/penguins.csv --target species --time-budget 120
     """
@@ -123,6 +161,10 @@ def tune(
         resume=resume,
         test_size=test_size,
         patience=patience,
+        backbone=backbone,
+        weights=weights,
+        strict=strict,
+        image_size=image_size,
     )
     try:
         info = run_search(options)
@@ -222,25 +264,35 @@ def predict(
     data: Annotated[
         Path,
         typer.Argument(
-            help="CSV with the training columns (target optional, extra columns ignored)."
+            help="CSV with the training columns (target optional, extra columns ignored); for "
+            "an image run, an image or a folder of images (searched recursively)."
         ),
     ],
     out: Annotated[
         Path | None, typer.Option(help="Write predictions here. [default: stdout]")
     ] = None,
 ) -> None:
-    """Predict new rows with a run's best model; writes a CSV with a `prediction` column.
+    """Predict new rows (or images) with a run's best model; writes a CSV with a
+    `prediction` column.
 
-    Classification adds one `proba_<class>` column per class.
+    Classification adds one `proba_<class>` column per class; image runs add a `path` column
+    first, and list unreadable files on stderr.
     Example: autotune predict reports/penguins-20260101-120000 new.csv --out preds.csv
     """
     from autotune.runs import RunFolder
 
-    RunFolder(run_dir).read_run()  # a wrong folder fails here, before TensorFlow loads
+    info = RunFolder(run_dir).read_run()  # a wrong folder fails here, before TensorFlow loads
 
-    from autotune.predict import predict_file
+    if info.get("preprocessing", {}).get("kind") == "images":
+        from autotune.predict import predict_images
 
-    result = predict_file(run_dir, data)
+        result, unreadable = predict_images(run_dir, data)
+        for item in unreadable:
+            typer.echo(f"autotune: warning: {item['path']}: {item['reason']}; skipped", err=True)
+    else:
+        from autotune.predict import predict_file
+
+        result = predict_file(run_dir, data)
     if out is None:
         result.to_csv(sys.stdout, index=False)
         return

@@ -1,4 +1,4 @@
-"""Predictions of a run's best model on new raw rows."""
+"""Predictions of a run's best model on new raw rows, or on images."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ import autotune.tf_setup  # noqa: F401  (quiets TensorFlow's import; must come f
 import keras
 import pandas as pd
 
+from autotune.data.images import ImagePreprocessing, read_for_prediction
 from autotune.data.preprocessing import as_dataset, model_inputs
 from autotune.data.reading import read_csv
 from autotune.data.tabular import Preprocessing
@@ -58,3 +59,27 @@ def predict_frame(
 def predict_file(run_dir: str | Path, data: str | Path) -> pd.DataFrame:
     """Predict every row of a CSV file; see :func:`predict_frame`."""
     return predict_frame(run_dir, read_csv(data), source=str(data))
+
+
+def predict_images(run_dir: str | Path, data: str | Path) -> tuple[pd.DataFrame, list[dict]]:
+    """Predict one image, or every image under a folder (recursively).
+
+    Returns:
+        A frame with ``path`` (as found), ``prediction`` (class name) and one
+        ``proba_<class>`` column per class; and the unreadable files with their reasons.
+    """
+    folder = RunFolder(run_dir)
+    spec = ImagePreprocessing.from_dict(folder.read_run()["preprocessing"])
+    pixels, paths, unreadable = read_for_prediction(data, spec)
+    model = load_best_model(folder)
+    result = pd.DataFrame({"path": paths})
+    if not paths:
+        result["prediction"] = []
+        for label in spec.classes:
+            result[f"proba_{label}"] = []
+        return result, unreadable
+    output = model.predict(pixels.astype("float32"), batch_size=32, verbose=0)
+    result["prediction"] = [spec.classes[i] for i in output.argmax(axis=1)]
+    for position, label in enumerate(spec.classes):
+        result[f"proba_{label}"] = output[:, position]
+    return result, unreadable

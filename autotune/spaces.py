@@ -28,7 +28,7 @@ from typing import Any
 import yaml
 
 from autotune.errors import SearchSpaceError
-from autotune.models.params import MLP_PARAMS, check_value
+from autotune.models.params import PARAMS, check_value
 
 TYPES = ("int", "float", "choice", "bool", "fixed")
 SAMPLINGS = ("linear", "log", "reverse_log")
@@ -150,12 +150,12 @@ def _read_yaml(path: Path) -> Any:
 
 def _check_known(name: str, where: str) -> None:
     """Refuse a name the model does not use, with the closest known one as a hint."""
-    if name in MLP_PARAMS:
+    if name in PARAMS:
         return
-    close = difflib.get_close_matches(name, MLP_PARAMS, n=1)
+    close = difflib.get_close_matches(name, PARAMS, n=1)
     hint = f"did you mean {close[0]!r}?" if close else "the model does not use it"
     raise SearchSpaceError(
-        f"{where}: unknown hyperparameter ({hint}); known names: {', '.join(MLP_PARAMS)}"
+        f"{where}: unknown hyperparameter ({hint}); known names: {', '.join(PARAMS)}"
     )
 
 
@@ -202,7 +202,7 @@ def _validate_entry(name: str, spec: Any, source: str) -> dict[str, Any]:
         )
 
     def check(value: Any, key: str) -> None:
-        problem = check_value(name, value, MLP_PARAMS)
+        problem = check_value(name, value, PARAMS)
         if problem:
             raise SearchSpaceError(f"{where}.{key}: {problem}")
 
@@ -301,7 +301,7 @@ def load_config(path: str | Path) -> SearchSpace:
     for name, value in data.items():
         name = str(name)
         _check_known(name, f"{path}: {name}")
-        problem = check_value(name, value, MLP_PARAMS)
+        problem = check_value(name, value, PARAMS)
         if problem:
             raise SearchSpaceError(f"{path}: {name}: {problem}")
         values[name] = value

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from autotune.models.params import describe_trial
@@ -33,20 +34,30 @@ def print_summary(info: dict[str, Any], out: Path, report: Path | None) -> None:
             trial["trial_id"],
             "-" if trial["score"] is None else f"{trial['score']:.4f}",
             str(trial.get("best_epoch") or "-"),
-            describe_trial(trial["hyperparameters"]),
-            trial.get("health", ""),
+            escape(describe_trial(trial["hyperparameters"])),
+            escape(trial.get("health", "")),
         )
     console.print(table)
     console.print(
         f"best trial {best['trial_id']}: {info['metric']} {best['score']:.4f} "
         f"at epoch {best['best_epoch']}"
     )
+    images = info["dataset"].get("kind") == "images"
+    unit = "images" if images else "rows"
+    tuned = info.get("fine_tune")
+    if tuned:
+        before, after = tuned["val_before"], tuned["val_after"]
+        console.print(
+            f"fine-tuned {tuned['backbone']}'s top block: validation accuracy "
+            f"{before['accuracy']:.4f} -> {after['accuracy']:.4f} in {tuned['epochs_run']} "
+            f"epochs ({'kept' if tuned['kept'] else 'no better, not kept'})"
+        )
     val_rows = info["dataset"]["split_rows"]["val"]
-    console.print(f"validation ({val_rows} rows): {scores_text(info['val_scores'])}")
+    console.print(f"validation ({val_rows} {unit}): {scores_text(info['val_scores'])}")
     if info.get("test_scores"):
         console.print(
             f"test, held out from the search ({info['dataset']['split_rows']['test']} "
-            f"rows): {scores_text(info['test_scores'])}"
+            f"{unit}): {scores_text(info['test_scores'])}"
         )
     console.print(
         f"trials: {trials['run']} run, {trials['completed']} completed, "
@@ -57,7 +68,7 @@ def print_summary(info: dict[str, Any], out: Path, report: Path | None) -> None:
         console.print(f"report: {report.resolve().as_uri()}")
     console.print(
         f"best model: {folder.best_model.resolve()}  "
-        f"(use it: autotune predict {folder.path} NEW.csv)"
+        f"(use it: autotune predict {folder.path} {'IMAGES' if images else 'NEW.csv'})"
     )
 
 

@@ -28,6 +28,9 @@ def _import_quietly() -> None:
         import tensorflow as tf
 
         tf.config.list_physical_devices()
+        # "triggered tf.function retracing": every trial builds a new model, so its train
+        # step is traced anew; expected here, not a problem to report to the user.
+        tf.get_logger().setLevel("ERROR")
     finally:
         sys.stderr.flush()
         os.dup2(saved, 2)

@@ -82,8 +82,8 @@ def read_csv(path: str | Path) -> pd.DataFrame:
     if path.is_dir():
         classes = class_folders(path)  # says what is wrong with the layout, if anything
         raise DataError(
-            f"{path}: a folder of {len(classes)} image classes; this version tunes on CSV "
-            "files only, pass a .csv file"
+            f"{path}: a folder of {len(classes)} image classes, where a CSV file is needed; "
+            "pass a .csv file (image folders are for runs tuned on images)"
         )
     try:
         raw = path.read_bytes()

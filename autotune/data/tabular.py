@@ -217,7 +217,7 @@ def _profile_feature(name: str, series: pd.Series) -> tuple[str, pd.Series, str 
     return "categorical", series, None
 
 
-def _split(
+def split_indices(
     features: pd.DataFrame, y: pd.Series, task: str, test_size: float, val_size: float, seed: int
 ) -> tuple[dict[str, np.ndarray], str | None]:
     """Row indices of the train / val / test splits, stratified for classification."""
@@ -342,7 +342,7 @@ def load_table(
         )
     features = pd.DataFrame({**numeric, **categorical})
 
-    index, split_note = _split(features, y, task, test_size, val_size, seed)
+    index, split_note = split_indices(features, y, task, test_size, val_size, seed)
     if split_note:
         warnings.append(split_note)
     train = index["train"]

@@ -1,6 +1,7 @@
 """Measure a network's gradient health once per epoch on a fixed probe batch.
 
-Per layer with a kernel (the hidden Dense layers and the output layer), after every epoch:
+Per layer with a kernel (the convolutions of a CNN, the hidden Dense layers and the output
+layer; a frozen backbone is not trained, so not probed), after every epoch:
 
 - ``grad_norm``: L2 norm of the data loss's gradient w.r.t. the kernel, on the probe batch;
 - ``grad_rms``: the same divided by sqrt(kernel size), comparable across layers of any width;
@@ -90,7 +91,8 @@ class GradientProbe(keras.callbacks.Callback):
         self._dense = [
             layer
             for layer in model.layers
-            if isinstance(layer, keras.layers.Dense) and not layer.name.startswith("project")
+            if isinstance(layer, keras.layers.Dense | keras.layers.Conv2D)
+            and not layer.name.startswith("project")
         ]
         self._acts = [layer for layer in model.layers if isinstance(layer, keras.layers.Activation)]
         # One pass yields the activations' inputs and the prediction.
@@ -121,6 +123,8 @@ class GradientProbe(keras.callbacks.Callback):
         """The activations' inputs, the prediction and the kernels' gradients (one graph)."""
         with tf.GradientTape() as tape:
             outputs = self._tap(self._x, training=True)
+            if not isinstance(outputs, list | tuple):
+                outputs = [outputs]  # no hidden activation: the prediction alone
             loss = tf.reduce_mean(self._loss(self._y, outputs[-1]))
         return outputs, tape.gradient(loss, [layer.kernel for layer in self._dense])
 
@@ -149,6 +153,7 @@ class GradientProbe(keras.callbacks.Callback):
         dead, saturated = [], []
         for z in outputs[:-1]:
             z = z.numpy()
+            z = z.reshape(-1, z.shape[-1])  # a convolution's unit is a channel, at every pixel
             if self.activation in RELU_FAMILY:
                 dead.append(float(np.mean(np.all(z <= 0, axis=0))))
             if self.activation in SATURATING:

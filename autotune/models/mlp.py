@@ -23,9 +23,18 @@ STEPS_PER_EXECUTION = 32
 def build_network(params: dict[str, Any], n_inputs: int, n_outputs: int, task: str) -> keras.Model:
     """A compiled MLP for the given hyperparameters (see :mod:`autotune.models.params`)."""
     p = resolve(params)
-    regularizer = keras.regularizers.L1L2(l1=p["l1"], l2=p["l2"]) if p["l1"] or p["l2"] else None
     inputs = keras.Input(shape=(n_inputs,), name="features")
-    x = inputs
+    return compile_network(inputs, hidden_layers(inputs, p), p, n_outputs, task, name="mlp")
+
+
+def regularizer_of(p: dict[str, Any]):
+    """The kernel regulariser of the trial's L1 / L2 factors, or None."""
+    return keras.regularizers.L1L2(l1=p["l1"], l2=p["l2"]) if p["l1"] or p["l2"] else None
+
+
+def hidden_layers(x, p: dict[str, Any]):
+    """The pyramid of hidden Dense layers (BatchNorm, activation, residual, dropout) on ``x``."""
+    regularizer = regularizer_of(p)
     widths = pyramid_widths(p["n_layers"], p["units"], p["shrink"], p["min_units"])
     for depth, width in enumerate(widths, start=1):
         shortcut = x
@@ -45,6 +54,13 @@ def build_network(params: dict[str, Any], n_inputs: int, n_outputs: int, task: s
             x = layers.Add(name=f"residual_{depth}")([x, shortcut])
         if p["dropout"]:
             x = layers.Dropout(p["dropout"], name=f"dropout_{depth}")(x)
+    return x
+
+
+def compile_network(
+    inputs, x, p: dict[str, Any], n_outputs: int, task: str, name: str
+) -> keras.Model:
+    """Add the output layer for the task to ``x`` and compile with the trial's optimizer."""
     if task == "classification":
         outputs = layers.Dense(n_outputs, activation="softmax", name="output")(x)
         loss = "sparse_categorical_crossentropy"
@@ -59,7 +75,7 @@ def build_network(params: dict[str, Any], n_inputs: int, n_outputs: int, task: s
             keras.metrics.MeanSquaredError(name=LOSS_METRICS[task]),
             keras.metrics.R2Score(name="r2"),
         ]
-    model = keras.Model(inputs, outputs, name="mlp")
+    model = keras.Model(inputs, outputs, name=name)
     optimizer = build_optimizer(
         p["optimizer"], p["learning_rate"], momentum=p["momentum"], clipnorm=p["clipnorm"]
     )

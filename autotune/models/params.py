@@ -80,6 +80,36 @@ MLP_PARAMS: dict[str, Param] = {
 }
 
 
+BACKBONES = ("none", "vgg16", "resnet50")
+
+# Image runs: the same head (the names above) on a CNN from scratch or a pretrained backbone.
+IMAGE_PARAMS: dict[str, Param] = {
+    "backbone": Param(
+        "none",
+        "image runs: a pretrained backbone whose frozen features feed the head (none: a CNN "
+        "trained from scratch on the pixels)",
+        values=BACKBONES,
+        kind=str,
+    ),
+    "conv_blocks": Param(
+        2,
+        "CNN from scratch: convolution blocks (3x3 convolution, then 2x2 max-pooling)",
+        low=1,
+        high=8,
+        kind=int,
+    ),
+    "filters": Param(
+        32, "CNN from scratch: filters of the first block, doubling per block", low=1, high=1024,
+        kind=int,
+    ),
+    "augment": Param(
+        False, "CNN from scratch: random flips, small rotations and zooms while training",
+        kind=bool,
+    ),
+}
+PARAMS: dict[str, Param] = {**MLP_PARAMS, **IMAGE_PARAMS}
+
+
 def resolve(values: dict[str, Any], params: dict[str, Param] = MLP_PARAMS) -> dict[str, Any]:
     """Every known name with its value: the given one, else the default."""
     return {name: values.get(name, param.default) for name, param in params.items()}
@@ -123,11 +153,16 @@ def pyramid_widths(n_layers: int, units: int, shrink: float, min_units: int = 8)
 
 def describe_trial(values: dict[str, Any]) -> str:
     """A one-line summary of a trial's architecture and optimiser."""
-    p = resolve(values)
+    p = resolve(values, PARAMS)
     widths = pyramid_widths(p["n_layers"], p["units"], p["shrink"], p["min_units"])
+    base = ""
+    if p["backbone"] != "none":
+        base = f"{p['backbone']} + "
+    elif "conv_blocks" in values:
+        base = f"cnn {p['conv_blocks']}x{p['filters']}{' augment' if p['augment'] else ''} + "
     extras = [name for name in ("batch_norm", "residual") if p[name]]
     extras += [f"{n} {p[n]:g}" for n in ("dropout", "l1", "l2") if p[n]]
-    return (
+    return base + (
         f"[{'-'.join(map(str, widths)) or 'linear'}] {p['activation']} {p['initializer']} "
         f"{p['optimizer']} lr {p['learning_rate']:.2g} batch {p['batch_size']}"
         + (" " + " ".join(extras) if extras else "")

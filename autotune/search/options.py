@@ -22,7 +22,7 @@ class TuneOptions:
     data: Path
     target: str | None = None
     task: str = "auto"
-    space: str | SearchSpace = "mlp"
+    space: str | SearchSpace | None = None  # None: mlp for a table, chosen for images
     tuner: str = "random"
     max_trials: int | None = None
     max_epochs: int = 50
@@ -33,6 +33,11 @@ class TuneOptions:
     resume: bool = False
     test_size: float = 0.2
     patience: int | None = 5  # None: no early stopping (diagnose)
+    # Image folders only.
+    backbone: str = "auto"
+    weights: str = "imagenet"
+    strict: bool = False
+    image_size: int | None = None
 
     def check(self) -> None:
         """Validate the options; fill in the trial limit and the run folder."""
@@ -60,6 +65,15 @@ class TuneOptions:
         if self.resume and not self.out:
             raise UsageError("--resume needs --out RUN_DIR: the run folder to continue")
         self.data = Path(self.data)
+        if not self.data.is_dir():
+            image_only = (self.backbone != "auto", self.weights != "imagenet", self.strict)
+            if any(image_only) or self.image_size is not None:
+                raise UsageError(
+                    "--backbone, --weights, --strict and --image-size apply to image folders; "
+                    f"{self.data} is not a folder"
+                )
+            if self.space is None:
+                self.space = "mlp"
         self.out = Path(self.out) if self.out else default_out(self.data)
 
 

@@ -1,9 +1,10 @@
-"""One tuning run, end to end: CSV -> splits -> search -> best model -> test score -> run folder.
+"""One tuning run, end to end: data -> splits -> search -> best model -> test score -> run folder.
 
-Data flows one way: the table is loaded and its preprocessing fitted once; every trial trains
-on the same in-memory encoded arrays; the best trial's network is joined to the preprocessing
-front-end and saved; the held-out test split, never seen by the search, gives the final score.
-Everything that can be wrong with the input is checked before TensorFlow is imported.
+Data flows one way: the table (or image folder) is loaded and its preprocessing fitted once;
+every trial trains on the same in-memory arrays; the best trial's network is joined to the
+preprocessing front-end (or the backbone) and saved; the held-out test split, never seen by
+the search, gives the final score. Everything that can be wrong with the input is checked
+before the run folder is written, and before TensorFlow is imported where it can be.
 """
 
 from __future__ import annotations
@@ -20,11 +21,13 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+from autotune.data.images import ImageData, load_images
 from autotune.data.tabular import TabularData, load_table
-from autotune.errors import RunFolderError, SearchFailedError
+from autotune.errors import RunFolderError, SearchFailedError, UsageError
 from autotune.models.params import objective_name
 from autotune.progress import SearchProgress
 from autotune.runs import RunFolder
+from autotune.search.image_space import backbones_of, choose_space
 from autotune.search.options import TuneOptions
 from autotune.spaces import SearchSpace, load_space
 
@@ -49,10 +52,31 @@ def run_search(options: TuneOptions, progress_console=None) -> dict[str, Any]:
         AutotuneError: bad input (exit code 2), or every trial failed (exit code 1).
     """
     options.check()
-    space = options.space if isinstance(options.space, SearchSpace) else load_space(options.space)
-    data = load_table(
-        options.data, options.target, options.task, test_size=options.test_size, seed=options.seed
-    )
+    images = options.data.is_dir()
+    backbones, space_note = {}, None
+    if images:
+        data = load_images(
+            options.data,
+            test_size=options.test_size,
+            seed=options.seed,
+            strict=options.strict,
+            image_size=options.image_size,
+        )
+        space, space_note = choose_space(
+            options.space, options.backbone, min(c["rows"] for c in data.summary["classes"])
+        )
+        backbones = _load_backbones(space, options, data)
+    else:
+        space = (
+            options.space if isinstance(options.space, SearchSpace) else load_space(options.space)
+        )
+        data = load_table(
+            options.data,
+            options.target,
+            options.task,
+            test_size=options.test_size,
+            seed=options.seed,
+        )
     folder = RunFolder(options.out)
     previous = folder.read_run() if options.resume and folder.run_json.exists() else None
     folder.create(overwrite=options.overwrite, resume=options.resume)
@@ -76,6 +100,7 @@ def run_search(options: TuneOptions, progress_console=None) -> dict[str, Any]:
         "direction": DIRECTION,
         "score": f"{metric} of the best epoch (without the L1/L2 penalty); lower is better",
         "space": space.to_dict(),
+        "space_choice": space_note,
         "tuner": options.tuner,
         "seed": options.seed,
         "budgets": {
@@ -102,12 +127,24 @@ def run_search(options: TuneOptions, progress_console=None) -> dict[str, Any]:
         console=progress_console,
     )
     _announce(progress, data, folder)
+    if space_note:
+        progress.log(f"space: {space.name} ({space_note})")
     if previous is not None:
         progress.log(
             f"resuming: {len(records)} finished trial(s) kept; a trial cut short is run again"
         )
 
-    from autotune.search.training import Search, evaluate  # TensorFlow loads here
+    from autotune.search.training import Search, save_model  # TensorFlow loads here
+
+    if images:
+        from autotune.search.images import ImageProblem
+
+        problem = ImageProblem(data, backbones, options.weights, options.seed, progress)
+        info["features"] = problem.feature_runs
+    else:
+        from autotune.search.tables import TabularProblem
+
+        problem = TabularProblem(data)
 
     def trial_done(record: dict[str, Any]) -> None:
         records[record["trial_id"]] = record
@@ -119,7 +156,7 @@ def run_search(options: TuneOptions, progress_console=None) -> dict[str, Any]:
 
     deadline = started + options.time_budget if options.time_budget else None
     search = Search(
-        options, space, data, str(folder.path), progress, deadline, trial_done, options.resume
+        options, space, problem, str(folder.path), progress, deadline, trial_done, options.resume
     )
     try:
         with progress, _stop_on_ctrl_c(search, progress):
@@ -146,7 +183,14 @@ def run_search(options: TuneOptions, progress_console=None) -> dict[str, Any]:
             f"{folder.trials_csv}. Try --space fast, a smaller learning rate, or check the data"
         )
 
-    model = search.export(best["trial_id"], folder.best_model)
+    network = search.best_network(best["trial_id"])
+    params = best["hyperparameters"]
+    if images and params.get("backbone", "none") != "none":
+        info["fine_tune"] = problem.fine_tune(
+            network, params, options.max_epochs, options.patience or 5, progress
+        )
+    model = problem.export(network, params)
+    save_model(model, folder.best_model)
     info.update(
         status="completed",
         finished=datetime.now().isoformat(timespec="seconds"),
@@ -155,8 +199,8 @@ def run_search(options: TuneOptions, progress_console=None) -> dict[str, Any]:
             k: best.get(k)
             for k in ("trial_id", "score", "best_epoch", "epochs_run", "hyperparameters")
         },
-        val_scores=evaluate(model, data, "val"),
-        test_scores=evaluate(model, data, "test") if "test" in data.splits else None,
+        val_scores=problem.evaluate(model, "val"),
+        test_scores=problem.evaluate(model, "test") if "test" in data.splits else None,
     )
     folder.write_run(info)
     return info
@@ -169,6 +213,8 @@ RESUME_MUST_MATCH = (
     (("dataset", "target"), "--target"),
     (("dataset", "task"), "--task"),
     (("options", "test_size"), "--test-size"),
+    (("dataset", "image_size"), "--image-size"),
+    (("options", "weights"), "--weights"),
     (("seed",), "--seed"),
     (("tuner",), "--tuner"),
     (("space", "hyperparameters"), "the search space"),
@@ -227,13 +273,46 @@ def _counts(records: dict[str, dict[str, Any]]) -> dict[str, int]:
     }
 
 
-def _announce(progress: SearchProgress, data: TabularData, folder: RunFolder) -> None:
+def _load_backbones(space: SearchSpace, options: TuneOptions, data: ImageData) -> dict[str, Any]:
+    """Load every backbone the space can pick, so a weights problem stops the run before its
+    folder is written (this imports TensorFlow)."""
+    names = backbones_of(space)
+    if not names:
+        return {}
+    if options.weights not in ("imagenet", "none") and len(names) > 1:
+        raise UsageError(
+            f"--weights {options.weights}: a weights file holds one backbone, and the search "
+            f"would pick among {', '.join(names)}; add --backbone {names[0]} (or the one the "
+            "file belongs to)"
+        )
+    from autotune.models.transfer import load_backbone
+
+    side = data.preprocessing.image_size
+    return {name: load_backbone(name, options.weights, side, options.seed) for name in names}
+
+
+def _announce(
+    progress: SearchProgress, data: TabularData | ImageData, folder: RunFolder
+) -> None:
     s = data.summary
-    feats = s["features"]
-    progress.log(
-        f"data: {s['source']} ({s['rows']} rows, {s['columns']} columns; "
-        f"{len(feats['numeric'])} numeric and {len(feats['categorical'])} categorical features)"
-    )
+    if s.get("kind") == "images":
+        classes = ", ".join(f"{c['label']} {c['rows']}" for c in s["classes"])
+        modes = ", ".join(f"{n} {mode}" for mode, n in s["modes"].items())
+        progress.log(
+            f"data: {s['source']} ({s['images']} images in {len(s['classes'])} classes: "
+            f"{classes}; modes {modes})"
+        )
+        progress.log(
+            f"images: resized to {s['image_size']}x{s['image_size']}, {s['channels']} "
+            f"channel(s) ({s['image_size_reason']})"
+        )
+    else:
+        feats = s["features"]
+        progress.log(
+            f"data: {s['source']} ({s['rows']} rows, {s['columns']} columns; "
+            f"{len(feats['numeric'])} numeric and {len(feats['categorical'])} categorical "
+            "features)"
+        )
     progress.log(f"task: {s['task']} ({s['task_reason']})")
     split = s["split_rows"]
     progress.log(

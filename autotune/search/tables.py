@@ -1,0 +1,59 @@
+"""A CSV table as a search problem: encoded in-memory splits, the MLP, the exported model."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import autotune.tf_setup  # noqa: F401  (quiets TensorFlow's import; must come first)
+
+# isort: split
+import keras
+import numpy as np
+
+from autotune.data.preprocessing import (
+    as_dataset,
+    build_preprocessor,
+    encode,
+    export_model,
+    model_inputs,
+)
+from autotune.data.tabular import TabularData, normalise_labels
+from autotune.metrics import classification_scores, regression_scores
+from autotune.models.mlp import MLPHyperModel
+from autotune.models.params import objective_name
+
+
+class TabularProblem:
+    """The table's preprocessing, fitted once; every trial trains on the same encoded arrays.
+
+    The test rows are not encoded here: the search never sees them.
+    """
+
+    def __init__(self, data: TabularData):
+        self.data = data
+        spec = data.preprocessing
+        self.objective = objective_name(spec.task)
+        self.preprocessor = build_preprocessor(spec)
+        self.train, self.val = (
+            (encode(self.preprocessor, s.features, spec), spec.encode_target(s.target))
+            for s in (data.splits["train"], data.splits["val"])
+        )
+
+    def hypermodel(self, fit_callbacks) -> MLPHyperModel:
+        spec = self.data.preprocessing
+        return MLPHyperModel(
+            self.train[0].shape[1], spec.n_outputs, spec.task, fit_callbacks=fit_callbacks
+        )
+
+    def export(self, network: keras.Model, params: dict[str, Any]) -> keras.Model:
+        """The network joined to the preprocessing front-end: raw rows in."""
+        return export_model(self.preprocessor, network, self.data.preprocessing)
+
+    def evaluate(self, model: keras.Model, split: str) -> dict[str, Any]:
+        """Scores of the exported model (raw rows in) on one split, in the target's units."""
+        spec = self.data.preprocessing
+        rows = self.data.splits[split]
+        output = model.predict(as_dataset(model_inputs(rows.features, spec)), verbose=0)
+        if spec.task == "classification":
+            return classification_scores(normalise_labels(rows.target), output, spec.classes)
+        return regression_scores(rows.target.to_numpy(dtype="float64"), np.ravel(output))
