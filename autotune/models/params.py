@@ -151,18 +151,23 @@ def pyramid_widths(n_layers: int, units: int, shrink: float, min_units: int = 8)
     return widths
 
 
+def image_base(values: dict[str, Any]) -> str:
+    """What an image trial's head sits on (``vgg16 + ``, ``cnn 3x32 + ``); "" for a table."""
+    p = resolve(values, PARAMS)
+    if p["backbone"] != "none":
+        return f"{p['backbone']} + "
+    if "conv_blocks" in values:
+        return f"cnn {p['conv_blocks']}x{p['filters']}{' augment' if p['augment'] else ''} + "
+    return ""
+
+
 def describe_trial(values: dict[str, Any]) -> str:
     """A one-line summary of a trial's architecture and optimiser."""
-    p = resolve(values, PARAMS)
+    p = resolve(values)
     widths = pyramid_widths(p["n_layers"], p["units"], p["shrink"], p["min_units"])
-    base = ""
-    if p["backbone"] != "none":
-        base = f"{p['backbone']} + "
-    elif "conv_blocks" in values:
-        base = f"cnn {p['conv_blocks']}x{p['filters']}{' augment' if p['augment'] else ''} + "
     extras = [name for name in ("batch_norm", "residual") if p[name]]
     extras += [f"{n} {p[n]:g}" for n in ("dropout", "l1", "l2") if p[n]]
-    return base + (
+    return image_base(values) + (
         f"[{'-'.join(map(str, widths)) or 'linear'}] {p['activation']} {p['initializer']} "
         f"{p['optimizer']} lr {p['learning_rate']:.2g} batch {p['batch_size']}"
         + (" " + " ".join(extras) if extras else "")

@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import io
 import os
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -98,7 +99,9 @@ def load_backbone(name: str, weights: str, side: int, seed: int) -> keras.Model:
             f"--weights {weights}: no such file; pass a weights file, imagenet or none"
         )
     try:
-        return spec.build(weights=os.fspath(path), include_top=False, input_shape=shape)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # one warning per layer of a mismatched file
+            return spec.build(weights=os.fspath(path), include_top=False, input_shape=shape)
     except Exception as exc:  # noqa: BLE001  (h5py, shape and layer-count errors all mean this)
         raise DataError(
             f"{path}: not {name} weights without its classifier ({_first_line(exc)}); pass the "
@@ -120,8 +123,9 @@ def _imagenet(spec: Backbone, shape: tuple[int, int, int]) -> keras.Model:
             if cached
             else "is not in Keras' cache and could not be downloaded"
         )
+        reason = _first_line(exc).rpartition(" -- ")[2][:120]  # "URL fetch failure on ..."
         raise DataError(
-            f"--weights imagenet: {spec.weights_file} {why} ({_first_line(exc)[-120:]}); "
+            f"--weights imagenet: {spec.weights_file} {why} ({reason}); "
             f"place that file in {folder} (Keras checks its hash and deletes a file that does "
             "not match), or pass a local file with --weights FILE.h5, or start from random "
             "weights with --weights none"

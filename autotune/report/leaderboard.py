@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from autotune.diagnostics.thresholds import SEVERITY
-from autotune.models.params import pyramid_widths, resolve
+from autotune.models.params import image_base, pyramid_widths, resolve
 from autotune.report.run_data import RunData
 
 # The validation metric shown beside the score, by task.
@@ -18,7 +18,7 @@ def architecture(values: dict[str, Any]) -> str:
     widths = pyramid_widths(p["n_layers"], p["units"], p["shrink"], p["min_units"])
     extras = [name for name in ("batch_norm", "residual") if p[name]]
     extras += [f"{n} {p[n]:g}" for n in ("dropout", "l1", "l2") if p[n]]
-    return " ".join(
+    return image_base(values) + " ".join(
         [
             f"[{'-'.join(map(str, widths)) or 'linear'}]",
             p["activation"],
