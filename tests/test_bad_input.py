@@ -57,6 +57,22 @@ CASES = {
     "folder, no classes": (_folder(), [], "a folder with no class sub-folders; pass a CSV"),
     "folder, one class": (_folder(("cat", 2)), [], "one class folder only (cat)"),
     "folder, empty class": (_folder(("cat", 2), ("dog", 0)), [], "dog: empty class folder"),
+    "folder, unreadable image, --strict": (
+        _folder(("cat", 3), ("dog", 3)),
+        ["--strict"],
+        "cat/0.png: not an image (no image format recognises its bytes); remove or replace it",
+    ),
+    "folder, every image unreadable": (
+        _folder(("cat", 3), ("dog", 3)),
+        [],
+        "class folder(s) with fewer than 3 readable images: cat (0), dog (0); add images (6 "
+        "file(s) could not be read",
+    ),
+    "--backbone for a CSV": (
+        _file("g.csv", GOOD),
+        ["--backbone", "vgg16"],
+        "--backbone, --weights, --strict and --image-size apply to image folders; ",
+    ),
     "empty file": (_file("e.csv", ""), [], "e.csv: the file is empty"),
     "header only": (_file("h.csv", "a,b,label\n"), [], "has a header but no data rows"),
     "binary file": (_file("b.csv", bytes(range(256)) * 4), [], "b.csv: "),

@@ -67,12 +67,18 @@ class ImageSplit:
 
 @dataclass
 class ImageData:
-    """A loaded image folder: its preprocessing, its splits, a summary and the warnings."""
+    """A loaded image folder: its preprocessing, its splits, a summary and the warnings.
+
+    ``pixels`` holds every readable image in file order and ``index`` each split's positions
+    in it; ``splits`` are those rows.
+    """
 
     preprocessing: ImagePreprocessing
     splits: dict[str, ImageSplit]
     summary: dict[str, Any]
     warnings: list[str]
+    pixels: np.ndarray
+    index: dict[str, np.ndarray]
 
 
 @dataclass
@@ -256,7 +262,7 @@ def load_images(
         for name, rows in index.items()
     }
     spec = ImagePreprocessing(classes=classes, image_size=side, channels=channels)
-    return ImageData(spec, splits, summary, warnings_)
+    return ImageData(spec, splits, summary, warnings_, pixels, index)
 
 
 def read_for_prediction(

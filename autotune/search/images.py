@@ -37,7 +37,7 @@ from autotune.search.feature_cache import cached_features, weights_identity
 
 # Fine-tuning: the best head's learning rate divided by this, and at most FINE_TUNE_MAX_LR.
 FINE_TUNE_LR_DIVISOR = 10
-FINE_TUNE_MAX_LR = 1e-4
+FINE_TUNE_MAX_LR = 1e-5
 
 
 class ImageProblem:
@@ -89,19 +89,15 @@ class ImageProblem:
             )
 
     def _cached(self, name: str, stage: str) -> tuple[dict[str, np.ndarray], bool]:
-        """The frozen backbone's ``stage`` output for the training and validation images."""
+        """The frozen backbone's ``stage`` output for the training and validation images.
+
+        Computed over every image of the folder (in file order), so the cache entry serves
+        any later split of the same images."""
         model = feature_model(self.backbones[name], name, self.spec.channels, stage)
-        arrays, hits = {}, []
-        for split in ("train", "val"):
-            arrays[split], hit = cached_features(
-                self.data.splits[split].pixels,
-                name,
-                stage,
-                self.weights_id,
-                lambda pixels: extract(model, pixels),
-            )
-            hits.append(hit)
-        return arrays, all(hits)
+        every, hit = cached_features(
+            self.data.pixels, name, stage, self.weights_id, lambda pixels: extract(model, pixels)
+        )
+        return {split: every[self.data.index[split]] for split in ("train", "val")}, hit
 
     def hypermodel(self, fit_callbacks) -> ImageHyperModel:
         side, channels = self.spec.image_size, self.spec.channels
