@@ -9,6 +9,7 @@ Example:
 
 from __future__ import annotations
 
+import warnings
 from pathlib import Path
 from typing import Any
 
@@ -48,9 +49,15 @@ class Run:
         return load_best_model(self.folder)
 
     def predict(self, data: str | Path | pd.DataFrame) -> pd.DataFrame:
-        """Predictions for a CSV path or a DataFrame of raw rows."""
-        from autotune.predict import predict_file, predict_frame
+        """Predictions for a CSV path or a DataFrame of raw rows; for an image run, an image or
+        a folder of images (unreadable files are left out, with a warning)."""
+        from autotune.predict import predict_file, predict_frame, predict_images
 
+        if self.info.get("preprocessing", {}).get("kind") == "images":
+            result, unreadable = predict_images(self.path, data)
+            for item in unreadable:
+                warnings.warn(f"{item['path']}: {item['reason']}; skipped", stacklevel=2)
+            return result
         if isinstance(data, pd.DataFrame):
             return predict_frame(self.path, data)
         return predict_file(self.path, data)

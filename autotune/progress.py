@@ -11,6 +11,7 @@ import time
 from typing import Any
 
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Column
 
@@ -99,6 +100,7 @@ class SearchProgress:
         self._progress.console.print(message, highlight=False)
 
     def trial_started(self, trial_id: str, summary: str) -> None:
+        summary = escape(summary)  # "[64-32] relu ..." is text, not console markup
         self._progress.update(
             self._trials,
             description="trials",
@@ -137,7 +139,7 @@ class SearchProgress:
             )
         else:
             line = (
-                f"trial {record['trial_id']}  [red]{status}[/]: {record.get('error') or ''}"
+                f"trial {record['trial_id']}  [red]{status}[/]: {escape(record.get('error') or '')}"
                 f"  {_health(record)}"
             )
         self.log(line)

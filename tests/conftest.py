@@ -8,7 +8,9 @@ import sys
 import time
 from pathlib import Path
 
+import numpy as np
 import pytest
+from PIL import Image
 
 DATA = Path(__file__).parent / "data"
 # The installed console script, as a user runs it (next to the interpreter running the tests).
@@ -87,3 +89,51 @@ def tune_until():
         return process
 
     return start
+
+
+# Every mode a user's folder may hold, in turn.
+MODES = ("L", "RGB", "RGBA", "P", "I;16", "LA")
+
+
+def stripes(rng: np.random.Generator, side: int, vertical: bool) -> np.ndarray:
+    """A gray stripe pattern (values 0-255) with a random phase and period, plus noise."""
+    period = int(rng.integers(4, 8))
+    phase = int(rng.integers(0, period))
+    line = ((np.arange(side) + phase) % period < period // 2).astype("float64") * 200 + 25
+    image = np.tile(line, (side, 1)) if vertical else np.tile(line[:, None], (1, side))
+    return np.clip(image + rng.normal(0, 20, (side, side)), 0, 255)
+
+
+def save(gray: np.ndarray, path: Path, mode: str) -> None:
+    """Save a gray array as an image of the given mode."""
+    pixels = gray.astype("uint8")
+    if mode == "L":
+        image = Image.fromarray(pixels)
+    elif mode == "I;16":
+        image = Image.fromarray((gray * 257).astype("uint16"))
+    elif mode == "LA":
+        image = Image.fromarray(np.stack([pixels, np.full_like(pixels, 255)], axis=-1), "LA")
+    else:
+        rgb = Image.fromarray(np.stack([pixels] * 3, axis=-1))
+        image = {"RGB": rgb, "RGBA": rgb.convert("RGBA"), "P": rgb.convert("P")}[mode]
+    image.save(path)
+
+
+def make_image_folder(root: Path, per_class: int = 16, modes=MODES, seed: int = 0) -> Path:
+    """``root/horizontal`` and ``root/vertical``: ``per_class`` PNGs each, 20-40 px."""
+    rng = np.random.default_rng(seed)
+    for label, vertical in (("horizontal", False), ("vertical", True)):
+        folder = root / label
+        folder.mkdir(parents=True)
+        for i in range(per_class):
+            side = int(rng.integers(20, 41))
+            path = folder / f"{label}_{i:02d}.png"
+            save(stripes(rng, side, vertical), path, modes[i % len(modes)])
+    return root
+
+
+@pytest.fixture(scope="session")
+def make_images():
+    """``make_images(root, per_class=16, modes=MODES, seed=0)``: two generated classes a network
+    can tell apart (horizontal vs vertical stripes, with noise), 20-40 px, in mixed modes."""
+    return make_image_folder

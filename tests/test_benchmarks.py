@@ -44,3 +44,15 @@ def test_memory_benchmark_smoke(tmp_path, data_dir, capsys):
     assert "| after trial | RSS (MB) |" in table and "\n| 3 | " in table
     assert "growth from trial 3 to 3: +0 MB" in table and "peak RSS" in table
     assert table.strip() in capsys.readouterr().out
+
+
+def test_feature_cache_benchmark_smoke(tmp_path, make_images, capsys):
+    folder = make_images(tmp_path / "stripes", per_class=6)
+    args = ["feature_cache", "--data", str(folder), "--trials", "2", "--epochs", "1"]
+    assert main([*args, "--out", str(tmp_path)]) == 0
+    table = (tmp_path / "feature_cache.md").read_text()
+    assert "| recompute the backbone every epoch | 0.0 |" in table
+    assert "| cache, cold (features computed once) |" in table
+    assert "| cache, warm (features read from disk) |" in table
+    assert "2 head trials x 1 epochs on stripes (12 images at 32x32" in table
+    assert table.strip() in capsys.readouterr().out

@@ -215,8 +215,9 @@ def load_images(
     pixels = np.stack([to_array(d.image, side, channels) for d in decoded])
     y = np.array(labels, dtype="int64")
     names = pd.Series([classes[i] for i in labels])
-    index, split_note = split_indices(pd.DataFrame(index=range(len(y))), names, "classification",
-                                      test_size, val_size, seed)
+    index, split_note = split_indices(
+        pd.DataFrame(index=range(len(y))), names, "classification", test_size, val_size, seed
+    )
     warnings_: list[str] = []
     if skipped:
         listing = "; ".join(f"{s['path']}: {s['reason']}" for s in skipped[:10])

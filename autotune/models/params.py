@@ -99,11 +99,15 @@ IMAGE_PARAMS: dict[str, Param] = {
         kind=int,
     ),
     "filters": Param(
-        32, "CNN from scratch: filters of the first block, doubling per block", low=1, high=1024,
+        32,
+        "CNN from scratch: filters of the first block, doubling per block",
+        low=1,
+        high=1024,
         kind=int,
     ),
     "augment": Param(
-        False, "CNN from scratch: random flips, small rotations and zooms while training",
+        False,
+        "CNN from scratch: random flips, small rotations and zooms while training",
         kind=bool,
     ),
 }

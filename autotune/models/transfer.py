@@ -95,9 +95,7 @@ def load_backbone(name: str, weights: str, side: int, seed: int) -> keras.Model:
         return _imagenet(spec, shape)
     path = Path(weights)
     if not path.is_file():
-        raise DataError(
-            f"--weights {weights}: no such file; pass a weights file, imagenet or none"
-        )
+        raise DataError(f"--weights {weights}: no such file; pass a weights file, imagenet or none")
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # one warning per layer of a mismatched file

@@ -44,7 +44,10 @@ def choose_space(
     if backbone == "auto":
         searched = backbones_of(space)
         if searched and space.name in ("image_transfer", "image_cnn"):
-            why = f"--backbone auto: {', '.join(searched)} searched beside a CNN from scratch ({size_note})"
+            why = (
+                f"--backbone auto: {', '.join(searched)} searched beside a CNN from scratch "
+                f"({size_note})"
+            )
         elif searched:
             why = f"backbones from the space {space.name}: {', '.join(searched)}"
         else:

@@ -251,6 +251,9 @@ def _stop_on_ctrl_c(search, progress: SearchProgress):
 
     def first(signum, frame):
         signal.signal(signal.SIGINT, signal.default_int_handler)
+        # A second Ctrl-C may land in a garbage-collection callback, where Python prints the
+        # KeyboardInterrupt as "Exception ignored ... Traceback"; the stop is under way.
+        sys.unraisablehook = _quiet_interrupts
         progress.log(
             "[yellow]interrupted:[/] stopping after this batch and writing what finished "
             "(Ctrl-C again to stop at once)"
@@ -262,6 +265,13 @@ def _stop_on_ctrl_c(search, progress: SearchProgress):
         yield
     finally:
         signal.signal(signal.SIGINT, previous)
+        # After a Ctrl-C the hook stays: the process is ending, and a second Ctrl-C may still
+        # land in a callback while the partial report is written.
+
+
+def _quiet_interrupts(unraisable) -> None:
+    if not isinstance(unraisable.exc_value, KeyboardInterrupt):
+        sys.__unraisablehook__(unraisable)
 
 
 def _counts(records: dict[str, dict[str, Any]]) -> dict[str, int]:
@@ -291,9 +301,7 @@ def _load_backbones(space: SearchSpace, options: TuneOptions, data: ImageData) -
     return {name: load_backbone(name, options.weights, side, options.seed) for name in names}
 
 
-def _announce(
-    progress: SearchProgress, data: TabularData | ImageData, folder: RunFolder
-) -> None:
+def _announce(progress: SearchProgress, data: TabularData | ImageData, folder: RunFolder) -> None:
     s = data.summary
     if s.get("kind") == "images":
         classes = ", ".join(f"{c['label']} {c['rows']}" for c in s["classes"])

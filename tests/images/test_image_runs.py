@@ -89,8 +89,9 @@ def test_transfer_with_local_weights_file(shared_image_folder, vgg16_weights, tm
     assert info["test_scores"]["accuracy"] >= 0.0
 
     # The saved model holds the file's weights below the top block (never trained).
-    import autotune.tf_setup  # noqa: F401
+    import autotune.tf_setup  # noqa: F401  (quiets TensorFlow's import; must come first)
 
+    # isort: split
     import keras
     import numpy as np
 
