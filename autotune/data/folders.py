@@ -1,6 +1,5 @@
 """Class-folder layouts (one sub-folder of images per class): the checks that need no image
-library. Training on image folders is not part of this version; the layout is checked so that
-a folder passed by mistake gets an error that says what is wrong with it."""
+library, made before any file is decoded (:mod:`autotune.data.images`)."""
 
 from __future__ import annotations
 

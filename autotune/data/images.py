@@ -88,24 +88,34 @@ class Decoded:
     mode: str  # as stored
 
 
-def decode(data: bytes) -> Decoded:
+def decode(data: bytes, keep_side: int | None = None) -> Decoded:
     """Decode an image file's bytes to an RGB or grayscale (``L``) Pillow image.
 
+    Args:
+        data: the file's bytes.
+        keep_side: when given, a larger image is scaled down until its shorter side is this
+            (JPEGs decode at a reduced scale directly), so that thousands of large photos do
+            not have to fit in memory at full size; ``size`` still reports the stored size.
+
     Raises:
-        ValueError: with the reason (empty, not an image, truncated or corrupt).
+        ValueError: with the reason (empty, not an image, truncated or corrupt, too large).
     """
     if not data:
         raise ValueError("empty file (0 bytes)")
     try:
         with warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
             image = Image.open(io.BytesIO(data))
+            mode, size = image.mode, image.size
+            if keep_side and image.format == "JPEG":
+                image.draft(image.mode, (keep_side, keep_side))
             image.load()  # the whole image: a truncated file fails here, not later
     except UnidentifiedImageError:
         raise ValueError("not an image (no image format recognises its bytes)") from None
-    except (OSError, SyntaxError, ValueError, Image.DecompressionBombWarning) as exc:
+    except Image.DecompressionBombError as exc:
+        raise ValueError(f"too large to decode safely ({exc})") from None
+    except (OSError, SyntaxError, ValueError) as exc:
         raise ValueError(f"truncated or corrupt image ({exc})") from None
-    mode, size = image.mode, image.size
     if mode.startswith("I;16"):
         image = Image.fromarray((np.asarray(image, dtype="float64") / 257).astype("uint8"))
     elif mode in ("I", "F"):
@@ -121,6 +131,11 @@ def decode(data: bytes) -> Decoded:
         image = image.convert("L")
     elif mode != "RGB":
         image = image.convert("RGB")
+    shorter = min(image.size)
+    if keep_side and shorter > keep_side:
+        scale = keep_side / shorter
+        smaller = (max(1, round(image.width * scale)), max(1, round(image.height * scale)))
+        image = image.resize(smaller, Image.Resampling.BILINEAR, reducing_gap=2.0)
     return Decoded(image, size, mode)
 
 
@@ -181,11 +196,13 @@ def load_images(
     skipped: list[dict[str, str]] = []
     for position, folder in enumerate(folders):
         for file in image_files(folder):
-            data = file.read_bytes()
             relative = file.relative_to(root).as_posix()
             try:
-                image = decode(data)
-            except ValueError as exc:
+                data = file.read_bytes()
+                image = decode(data, keep_side=image_size or MAX_SIDE)
+            except (ValueError, OSError) as exc:
+                if isinstance(exc, OSError):
+                    exc = ValueError(f"cannot be read ({exc.strerror or exc})")
                 if strict:
                     raise DataError(
                         f"{file}: {exc}; remove or replace it, or leave out --strict to skip "
@@ -286,9 +303,10 @@ def read_for_prediction(
     arrays, found, unreadable = [], [], []
     for file in files:
         try:
-            image = decode(file.read_bytes())
+            image = decode(file.read_bytes(), keep_side=spec.image_size)
         except (ValueError, OSError) as exc:
-            unreadable.append({"path": os.fspath(file), "reason": str(exc)})
+            reason = f"cannot be read ({exc.strerror or exc})" if isinstance(exc, OSError) else exc
+            unreadable.append({"path": os.fspath(file), "reason": str(reason)})
             continue
         arrays.append(to_array(image.image, spec.image_size, spec.channels))
         found.append(os.fspath(file))

@@ -108,6 +108,10 @@ class GradientProbe(keras.callbacks.Callback):
         self.series = {
             "probe_rows": int(len(self.x)),
             "layers": [layer.name for layer in self._dense],
+            "kinds": [
+                "conv" if isinstance(layer, keras.layers.Conv2D) else "dense"
+                for layer in self._dense
+            ],
             "activation": self.activation,
             "grad_norm": [],
             "grad_rms": [],

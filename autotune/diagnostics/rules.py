@@ -104,11 +104,24 @@ def _nan_loss(loss, val, series, params, history):
     return None
 
 
+def _dense_start(series) -> int:
+    """Where the Dense layers start. A convolution's kernel gradient sums over every pixel
+    position, so its size is not comparable to a Dense layer's: the first-to-output ratios
+    compare the first Dense layer with the output layer."""
+    kinds = series.get("kinds") or []
+    return next((i for i, kind in enumerate(kinds) if kind != "conv"), 0)
+
+
+def _first_name(series) -> str:
+    return "the first Dense layer" if _dense_start(series) else "the first layer"
+
+
 def _ratio_series(series) -> list[float | None]:
     rms = series.get("grad_rms") or []
+    start = _dense_start(series)
     out = []
     for row in rms:
-        first, last = (row[0], row[-1]) if len(row) >= 2 else (None, None)
+        first, last = (row[start], row[-1]) if len(row) - start >= 2 else (None, None)
         out.append(first / last if _finite(first) and _finite(last) and last > 0 else None)
     return out
 
@@ -156,9 +169,13 @@ def _exploding(loss, val, series, params, history):
         e = hits[-1]
         return _finding(
             "exploding_gradients",
-            f"the first layer's gradients are {ratios[e]:.0f}x the output layer's "
+            f"{_first_name(series)}'s gradients are {ratios[e]:.0f}x the output layer's "
             f"(RMS) in {len(hits)} of the checked epochs",
-            {"epoch": e + 1, "rms_ratio": ratios[e], "layers": [layers[0], layers[-1]]},
+            {
+                "epoch": e + 1,
+                "rms_ratio": ratios[e],
+                "layers": [layers[_dense_start(series)], layers[-1]],
+            },
             params,
         )
     return None
@@ -168,15 +185,16 @@ def _vanishing(loss, val, series, params, history):
     ratios = _ratio_series(series)
     norms = series.get("grad_norm") or []
     layers = series.get("layers") or []
-    if len(layers) < 3:  # needs at least two hidden layers to vanish across
+    start = _dense_start(series)
+    if len(layers) - start < 3:  # needs at least two hidden Dense layers to vanish across
         return None
 
     def condition(e):
         return (
             _finite(ratios[e])
             and ratios[e] < _t("vanishing_ratio")
-            and _finite(norms[e][0])
-            and norms[e][0] < _t("vanishing_first_norm")
+            and _finite(norms[e][start])
+            and norms[e][start] < _t("vanishing_first_norm")
         )
 
     hits = _mostly(_window(len(ratios)), condition)
@@ -185,12 +203,12 @@ def _vanishing(loss, val, series, params, history):
     e = hits[-1]
     return _finding(
         "vanishing_gradients",
-        f"the first layer's gradient is {ratios[e]:.1e} of the output layer's (RMS) "
-        f"and its norm {norms[e][0]:.1e} at epoch {e + 1}",
+        f"{_first_name(series)}'s gradient is {ratios[e]:.1e} of the output layer's (RMS) "
+        f"and its norm {norms[e][start]:.1e} at epoch {e + 1}",
         {
             "epoch": e + 1,
             "rms_ratio": ratios[e],
-            "first_grad_norm": norms[e][0],
+            "first_grad_norm": norms[e][start],
             "grad_rms_by_layer": dict(zip(layers, series["grad_rms"][e], strict=False)),
         },
         params,

@@ -326,7 +326,12 @@ def _announce(progress: SearchProgress, data: TabularData | ImageData, folder: R
     progress.log(
         "split: "
         + ", ".join(f"{name} {n}" for name, n in split.items())
-        + (" (test rows are held out from the search)" if "test" in split else "")
+        + (
+            f" (test {'images' if s.get('kind') == 'images' else 'rows'} are held out from the "
+            "search)"
+            if "test" in split
+            else ""
+        )
     )
     for warning in data.warnings:
         progress.log(f"[yellow]warning:[/] {warning}")

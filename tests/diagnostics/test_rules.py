@@ -227,3 +227,24 @@ def test_slow_learner_cut_short_by_early_stopping_is_still_slow():
         "val_cross_entropy": [0.977, 0.975] + [0.974] * 8,
     }
     assert names(history, series(baseline=1.047)) == {"slow_convergence"}
+
+
+def test_convolutions_are_left_out_of_the_first_to_output_ratio():
+    # A CNN's first convolution has a large gradient RMS (its kernel sums over every pixel
+    # position); the ratio then compares the first Dense layer with the output layer.
+    history = {"cross_entropy": falling(), "val_cross_entropy": falling(end=0.1)}
+    s = series(layers=5, first_rms=5.0)  # 500x the output layer's RMS
+    assert "exploding_gradients" in names(history, s)  # read as Dense layers: exploding
+    s["layers"] = ["conv_1", "conv_2", "dense_1", "dense_2", "output"]
+    s["kinds"] = ["conv", "conv", "dense", "dense", "dense"]
+    assert names(history, s) == set()
+    # Vanishing across the Dense layers is still seen, and named as such.
+    s = series(layers=5, rms=1e-2, first_norm=1e-8)
+    s["kinds"] = ["conv", "dense", "dense", "dense", "dense"]
+    for row in s["grad_rms"]:
+        row[1] = 1e-9
+    for row in s["grad_norm"]:
+        row[1] = 1e-8
+    found = diagnose(history, s, PARAMS, "cross_entropy")
+    vanishing = next(f for f in found if f["name"] == "vanishing_gradients")
+    assert vanishing["summary"].startswith("the first Dense layer's gradient is 1.0e-07")

@@ -155,3 +155,16 @@ def test_feature_cache_computes_once_per_content(tmp_path):
     weights = tmp_path / "w.h5"
     weights.write_bytes(b"abc")
     assert weights_identity(str(weights), 0) != weights_identity("none", 0)
+
+
+def test_large_images_are_kept_small_but_report_their_size():
+    import io
+
+    rng = np.random.default_rng(0)
+    photo = Image.fromarray(rng.integers(0, 255, (800, 1200, 3), dtype="uint8"))
+    for fmt in ("JPEG", "PNG"):
+        buffer = io.BytesIO()
+        photo.save(buffer, fmt)
+        decoded = decode(buffer.getvalue(), keep_side=64)
+        assert decoded.size == (1200, 800)
+        assert min(decoded.image.size) >= 64 and min(decoded.image.size) < 128
