@@ -166,3 +166,26 @@ def test_weights_and_size_errors(image_folder, vgg16_weights, tmp_path, cli, fla
     line = one_error_line(cli("tune", image_folder, "--out", out, *flags))
     assert message in line
     assert not Path(out).exists()
+
+
+def test_weights_file_in_the_format_keras_caches(tmp_path):
+    """The ImageNet files in Keras' cache are legacy HDF5 (.h5): such a file loads too."""
+    import autotune.tf_setup  # noqa: F401  (quiets TensorFlow's import; must come first)
+
+    # isort: split
+    import h5py
+    import keras
+    import numpy as np
+    from keras.src.legacy.saving import legacy_h5_format
+
+    from autotune.models.transfer import load_backbone
+
+    keras.utils.set_random_seed(3)
+    saved = keras.applications.VGG16(weights=None, include_top=False, input_shape=(32, 32, 3))
+    path = tmp_path / "vgg16_weights_tf_dim_ordering_tf_kernels_notop.h5"
+    with h5py.File(path, "w") as handle:
+        legacy_h5_format.save_weights_to_hdf5_group(handle, saved)
+    loaded = load_backbone("vgg16", str(path), side=32, seed=0)
+    assert all(
+        np.array_equal(a, b) for a, b in zip(saved.get_weights(), loaded.get_weights(), strict=True)
+    )
