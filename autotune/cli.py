@@ -328,10 +328,12 @@ def spaces(
     from autotune.spaces import load_space, shipped_spaces
 
     if name is None:
-        for space_name in shipped_spaces():
+        names = list(shipped_spaces())
+        width = max(map(len, names))
+        for space_name in names:
             space = load_space(space_name)
             typer.echo(
-                f"{space_name:8s} {len(space.hyperparameters):2d} hyperparameters  "
+                f"{space_name:{width}s} {len(space.hyperparameters):2d} hyperparameters  "
                 f"{space.description}"
             )
         return

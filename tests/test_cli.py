@@ -98,6 +98,9 @@ def test_spaces_lists_and_prints(cli):
     listing = cli("spaces")
     assert listing.returncode == 0
     assert "mlp" in listing.stdout and "fast" in listing.stdout
+    rows = listing.stdout.splitlines()
+    assert [r.split()[0] for r in rows] == ["fast", "image_cnn", "image_transfer", "mlp"]
+    assert len({r.index(" hyperparameters") for r in rows}) == 1  # aligned columns
     printed = cli("spaces", "mlp")
     assert "hyperparameters:" in printed.stdout and "n_layers" in printed.stdout
 
