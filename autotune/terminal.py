@@ -51,6 +51,9 @@ def print_summary(info: dict[str, Any], out: Path, report: Path | None) -> None:
             f"fine-tuned {tuned['backbone']}'s top block: validation accuracy "
             f"{before['accuracy']:.4f} -> {after['accuracy']:.4f} in {tuned['epochs_run']} "
             f"epochs ({'kept' if tuned['kept'] else 'no better, not kept'})"
+            if not tuned.get("interrupted")
+            else f"fine-tuning {tuned['backbone']}'s top block was interrupted (Ctrl-C); the "
+            "head before fine-tuning is saved"
         )
     val_rows = info["dataset"]["split_rows"]["val"]
     console.print(f"validation ({val_rows} {unit}): {scores_text(info['val_scores'])}")

@@ -33,6 +33,7 @@ from autotune.models.transfer import (
     standardise,
 )
 from autotune.progress import SearchProgress
+from autotune.search.callbacks import StopAtDeadline
 from autotune.search.feature_cache import cached_features, weights_identity
 
 # Fine-tuning: the best head's learning rate divided by this, and at most FINE_TUNE_MAX_LR.
@@ -69,6 +70,7 @@ class ImageProblem:
         self.features: dict[str, dict[str, np.ndarray]] = {}
         self.scales: dict[str, tuple[np.ndarray, np.ndarray]] = {}
         self.feature_runs: dict[str, dict[str, Any]] = {}
+        self._fine_tune_stop = StopAtDeadline(None)
         for name in backbones:
             started = time.perf_counter()
             raw, from_cache = self._cached(name, "pooled")
@@ -98,6 +100,10 @@ class ImageProblem:
             self.data.pixels, name, stage, self.weights_id, lambda pixels: extract(model, pixels)
         )
         return {split: every[self.data.index[split]] for split in ("train", "val")}, hit
+
+    def request_stop(self) -> None:
+        """Ctrl-C while fine-tuning: stop after the current batch, keep the head as it was."""
+        self._fine_tune_stop.stop_now()
 
     def hypermodel(self, fit_callbacks) -> ImageHyperModel:
         side, channels = self.spec.image_size, self.spec.channels
@@ -147,38 +153,50 @@ class ImageProblem:
             f"fine-tuning the best head with {name}'s top block unfrozen ({len(block)} layers, "
             f"learning rate {learning_rate:.1g})"
         )
-        history = model.fit(
-            inputs_["train"],
-            y_train,
-            validation_data=(inputs_["val"], y_val),
-            epochs=max_epochs,
-            batch_size=p["batch_size"],
-            callbacks=[
-                keras.callbacks.EarlyStopping(
-                    monitor=f"val_{metric}", patience=patience, restore_best_weights=True
-                )
-            ],
-            verbose=0,
-        )
+        try:
+            history = model.fit(
+                inputs_["train"],
+                y_train,
+                validation_data=(inputs_["val"], y_val),
+                epochs=max_epochs,
+                batch_size=p["batch_size"],
+                callbacks=[
+                    keras.callbacks.EarlyStopping(
+                        monitor=f"val_{metric}", patience=patience, restore_best_weights=True
+                    ),
+                    self._fine_tune_stop,
+                ],
+                verbose=0,
+            )
+        except KeyboardInterrupt:
+            if not self._fine_tune_stop.interrupted:
+                raise
+            history = None  # Ctrl-C came before the first batch: nothing was trained
+        interrupted = self._fine_tune_stop.interrupted
         after = model.evaluate(inputs_["val"], y_val, verbose=0, return_dict=True)
-        kept = after[metric] < before[metric]
+        kept = after[metric] < before[metric] and not interrupted
         if not kept:
             model.set_weights(saved)
         info = {
             "backbone": name,
             "unfrozen_layers": block,
             "learning_rate": learning_rate,
-            "epochs_run": len(history.history.get("loss", [])),
+            "epochs_run": len(history.history.get("loss", [])) if history else 0,
             "val_before": {metric: before[metric], "accuracy": before["accuracy"]},
             "val_after": {metric: after[metric], "accuracy": after["accuracy"]},
             "kept": bool(kept),
+            "interrupted": interrupted,
             "seconds": round(time.perf_counter() - started, 1),
-            "history": {k: [float(v) for v in vs] for k, vs in history.history.items()},
+            "history": {
+                k: [float(v) for v in vs] for k, vs in (history.history if history else {}).items()
+            },
         }
         progress.log(
             f"fine-tuning: validation {metric} {before[metric]:.4f} -> {after[metric]:.4f}, "
             f"accuracy {before['accuracy']:.3f} -> {after['accuracy']:.3f} "
             f"({'kept' if kept else 'not better, the head before fine-tuning is kept'})"
+            if not interrupted
+            else "fine-tuning interrupted (Ctrl-C): the head before fine-tuning is kept"
         )
         return info
 

@@ -186,9 +186,10 @@ def run_search(options: TuneOptions, progress_console=None) -> dict[str, Any]:
     network = search.best_network(best["trial_id"])
     params = best["hyperparameters"]
     if images and params.get("backbone", "none") != "none":
-        info["fine_tune"] = problem.fine_tune(
-            network, params, options.max_epochs, options.patience or 5, progress
-        )
+        with _stop_on_ctrl_c(problem, progress):  # Ctrl-C skips fine-tuning, keeps the run
+            info["fine_tune"] = problem.fine_tune(
+                network, params, options.max_epochs, options.patience or 5, progress
+            )
     model = problem.export(network, params)
     save_model(model, folder.best_model)
     info.update(
@@ -243,8 +244,9 @@ def _short(value: Any) -> str:
 
 @contextmanager
 def _stop_on_ctrl_c(search, progress: SearchProgress):
-    """The first Ctrl-C lets the running trial finish its batch and be recorded, then stops
-    the search (KeyboardInterrupt between trials); a second one interrupts at once."""
+    """The first Ctrl-C calls ``search.request_stop()``: the running trial finishes its batch
+    and is recorded, then the search stops (KeyboardInterrupt between trials); a second one
+    interrupts at once."""
     if threading.current_thread() is not threading.main_thread():
         yield  # signal handlers can only be set from the main thread
         return

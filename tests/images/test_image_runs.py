@@ -189,3 +189,52 @@ def test_weights_file_in_the_format_keras_caches(tmp_path):
     assert all(
         np.array_equal(a, b) for a, b in zip(saved.get_weights(), loaded.get_weights(), strict=True)
     )
+
+
+@pytest.mark.slow
+def test_ctrl_c_while_fine_tuning_keeps_the_searched_head(
+    shared_image_folder, vgg16_weights, tmp_path
+):
+    """Ctrl-C during fine-tuning stops it after the batch: the searched head is saved."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    out = tmp_path / "run"
+    process = subprocess.Popen(
+        [
+            str(Path(sys.executable).parent / "autotune"),
+            "tune",
+            str(shared_image_folder),
+            "--backbone",
+            "vgg16",
+            "--weights",
+            str(vgg16_weights),
+            "--max-trials",
+            "1",
+            "--max-epochs",
+            "300",
+            "--patience",
+            "300",
+            "--out",
+            str(out),
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "COLUMNS": "200"},
+    )
+    for line in process.stderr:  # the progress log
+        if line.startswith("fine-tuning the best head"):
+            break
+    time.sleep(1)  # into the training, most likely; before it is handled the same way
+    process.send_signal(signal.SIGINT)
+    stdout, _ = process.communicate(timeout=300)
+    assert process.returncode == 0, stdout
+    assert "top block was interrupted (Ctrl-C); the head before fine-tuning is saved" in stdout
+    info = json.loads((out / "run.json").read_text())
+    assert info["status"] == "completed" and (out / "best_model.keras").exists()
+    assert info["fine_tune"]["interrupted"] is True and info["fine_tune"]["kept"] is False
+    assert info["fine_tune"]["epochs_run"] < 300
