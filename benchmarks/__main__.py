@@ -1,8 +1,11 @@
-"""Run a benchmark and write its table to benchmarks/results/.
+"""Run a benchmark (or all of them) and write each table to benchmarks/results/NAME.md.
 
+python -m benchmarks quality [--data FOLDER] [--budget 60] [--datasets a,b,...]
+python -m benchmarks speed [--data CSV] [--budget 300]
 python -m benchmarks diagnostics [--data CSV] [--repeats N] [--epochs N]
 python -m benchmarks memory [--data CSV] [--trials N] [--epochs N] [--space NAME]
 python -m benchmarks feature_cache [--data FOLDER] [--trials N] [--epochs N] [--backbone NAME]
+python -m benchmarks all          every one above with its defaults, one after the other
 """
 
 from __future__ import annotations
@@ -11,15 +14,44 @@ import argparse
 import sys
 from pathlib import Path
 
-from benchmarks import diagnostics_overhead, feature_cache, memory
+from benchmarks import diagnostics_overhead, feature_cache, memory, quality, speed
 
 ROOT = Path(__file__).resolve().parent.parent
+SHARED = ROOT.parent / "shared/datasets"
 DEFAULT_DATA = {
-    "diagnostics": ROOT.parent / "shared/datasets/tabular/adult.csv",
+    "quality": SHARED / "tabular",
+    "speed": SHARED / "tabular/adult.csv",
+    "diagnostics": SHARED / "tabular/adult.csv",
     "memory": ROOT / "examples/data/penguins.csv",
-    "feature_cache": ROOT.parent / "shared/datasets/images/textures_gray64",
+    "feature_cache": SHARED / "images/textures_gray64",
 }
 RESULTS = Path(__file__).resolve().parent / "results"
+
+
+def _table(name: str, data: Path, args: argparse.Namespace) -> str:
+    if name == "quality":
+        names = [n.strip() for n in args.datasets.split(",") if n.strip()]
+        return quality.run(data, budget=args.budget or 60.0, datasets=names)
+    if name == "speed":
+        return speed.run(data, budget=args.budget or 300.0)
+    if name == "feature_cache":
+        return feature_cache.run(
+            data, trials=args.trials or 10, epochs=args.epochs or 5, backbone=args.backbone
+        )
+    if name == "diagnostics":
+        return diagnostics_overhead.run(data, repeats=args.repeats, epochs=args.epochs or 10)
+    return memory.run(data, trials=args.trials or 30, epochs=args.epochs or 10, space=args.space)
+
+
+def _missing(name: str, data: Path, args: argparse.Namespace) -> str | None:
+    if not data.exists():
+        return f"{data}: no such file or folder; pass --data PATH"
+    if name == "quality":
+        names = [n.strip() for n in args.datasets.split(",") if n.strip()]
+        absent = [n for n in names if not (data / f"{n}.csv").is_file()]
+        if absent:
+            return f"{data}: no {', '.join(absent)} CSV(s)"
+    return None
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -28,47 +60,46 @@ def main(argv: list[str] | None = None) -> int:
         description=__doc__,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("benchmark", choices=sorted(DEFAULT_DATA))
+    parser.add_argument("benchmark", choices=[*DEFAULT_DATA, "all"])
     parser.add_argument(
         "--data",
         type=Path,
-        help="CSV (or image folder for feature_cache) to train on (default: the shared "
-        "adult.csv for diagnostics, examples/data/penguins.csv for memory, the shared "
-        "textures_gray64 images for feature_cache)",
+        help="what to train on: a CSV, an image folder (feature_cache) or a folder of CSVs "
+        "(quality); the defaults are the shared datasets and examples/data/penguins.csv",
+    )
+    parser.add_argument("--budget", type=float, help="seconds per search (quality 60, speed 300)")
+    parser.add_argument(
+        "--datasets",
+        default=",".join(quality.DATASETS),
+        help="quality: comma-separated names of CSVs in --data (default: the 8 shared tables)",
     )
     parser.add_argument("--repeats", type=int, default=5, help="diagnostics: repeats per arm")
-    parser.add_argument(
-        "--epochs", type=int, help="epochs per trial (default: 10; 5 for feature_cache)"
-    )
-    parser.add_argument(
-        "--trials", type=int, help="trials in the search (default: 30; 10 for feature_cache)"
-    )
+    parser.add_argument("--epochs", type=int, help="epochs per trial (10; feature_cache 5)")
+    parser.add_argument("--trials", type=int, help="trials (memory 30; feature_cache 10)")
     parser.add_argument("--space", default="mlp", help="memory: the search space")
     parser.add_argument("--backbone", default="vgg16", help="feature_cache: vgg16 or resnet50")
     parser.add_argument(
         "--out",
         type=Path,
         default=RESULTS,
-        help="folder for the markdown table (default: benchmarks/results)",
+        help="folder for the markdown tables (default: benchmarks/results)",
     )
     args = parser.parse_args(argv)
-    data = args.data or DEFAULT_DATA[args.benchmark]
-    if not data.exists():
-        print(f"benchmarks: {data}: no such file; pass --data PATH", file=sys.stderr)
+    names = list(DEFAULT_DATA) if args.benchmark == "all" else [args.benchmark]
+    if args.benchmark == "all" and args.data:
+        print("benchmarks: all uses each benchmark's own data; leave out --data", file=sys.stderr)
         return 2
-    if args.benchmark == "feature_cache":
-        table = feature_cache.run(
-            data, trials=args.trials or 10, epochs=args.epochs or 5, backbone=args.backbone
-        )
-    elif args.benchmark == "diagnostics":
-        table = diagnostics_overhead.run(data, repeats=args.repeats, epochs=args.epochs or 10)
-    else:
-        table = memory.run(
-            data, trials=args.trials or 30, epochs=args.epochs or 10, space=args.space
-        )
-    print(table)
+    for name in names:
+        data = args.data or DEFAULT_DATA[name]
+        problem = _missing(name, data, args)
+        if problem:
+            print(f"benchmarks: {problem}", file=sys.stderr)
+            return 2
     args.out.mkdir(parents=True, exist_ok=True)
-    (args.out / f"{args.benchmark}.md").write_text(table + "\n", encoding="utf-8")
+    for name in names:
+        table = _table(name, args.data or DEFAULT_DATA[name], args)
+        print(table)
+        (args.out / f"{name}.md").write_text(table + "\n", encoding="utf-8")
     return 0
 
 

@@ -56,3 +56,31 @@ def test_feature_cache_benchmark_smoke(tmp_path, make_images, capsys):
     assert "| cache, warm (features read from disk) |" in table
     assert "2 head trials x 1 epochs on stripes (12 images at 32x32" in table
     assert table.strip() in capsys.readouterr().out
+
+
+def test_quality_benchmark_smoke(tmp_path, data_dir, capsys):
+    args = ["quality", "--data", str(data_dir), "--datasets", "iris,diabetes", "--budget", "2"]
+    assert main([*args, "--out", str(tmp_path)]) == 0
+    table = (tmp_path / "quality.md").read_text()
+    systems = "autotune | plain KerasTuner | sklearn MLP | HistGradientBoosting"
+    assert f"| dataset | metric | {systems} |" in table
+    assert "| iris | accuracy | " in table and "| iris | balanced_accuracy | " in table
+    assert "| diabetes | r2 | " in table
+    assert "autotune beats plain KerasTuner on " in table and "of 2 datasets" in table
+    assert table.strip() in capsys.readouterr().out
+
+
+def test_quality_benchmark_names_missing_datasets(tmp_path, data_dir, capsys):
+    assert main(["quality", "--data", str(data_dir), "--datasets", "iris,nope"]) == 2
+    assert "no nope CSV(s)" in capsys.readouterr().err
+
+
+def test_speed_benchmark_smoke(tmp_path, data_dir, capsys):
+    args = ["speed", "--data", str(data_dir / "iris.csv"), "--budget", "4"]
+    assert main([*args, "--out", str(tmp_path)]) == 0
+    table = (tmp_path / "speed.md").read_text()
+    assert "| system | trials | trials / min | best after 4 s |" in table
+    assert "\n| autotune | " in table and "\n| plain KerasTuner | " in table
+    assert "Trials per minute, autotune / plain KerasTuner: " in table
+    assert "`autotune --help` start-up: " in table
+    assert table.strip() in capsys.readouterr().out

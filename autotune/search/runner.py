@@ -9,6 +9,7 @@ before the run folder is written, and before TensorFlow is imported where it can
 
 from __future__ import annotations
 
+import os
 import platform
 import signal
 import sys
@@ -159,7 +160,7 @@ def run_search(options: TuneOptions, progress_console=None) -> dict[str, Any]:
         options, space, problem, str(folder.path), progress, deadline, trial_done, options.resume
     )
     try:
-        with progress, _stop_on_ctrl_c(search, progress):
+        with progress, _stop_on_ctrl_c(search, progress, folder, info):
             search.run()
     except KeyboardInterrupt:
         info.update(
@@ -186,7 +187,7 @@ def run_search(options: TuneOptions, progress_console=None) -> dict[str, Any]:
     network = search.best_network(best["trial_id"])
     params = best["hyperparameters"]
     if images and params.get("backbone", "none") != "none":
-        with _stop_on_ctrl_c(problem, progress):  # Ctrl-C skips fine-tuning, keeps the run
+        with _stop_on_ctrl_c(problem, progress, folder, info):  # Ctrl-C skips fine-tuning
             info["fine_tune"] = problem.fine_tune(
                 network, params, options.max_epochs, options.patience or 5, progress
             )
@@ -243,19 +244,32 @@ def _short(value: Any) -> str:
 
 
 @contextmanager
-def _stop_on_ctrl_c(search, progress: SearchProgress):
+def _stop_on_ctrl_c(search, progress: SearchProgress, folder: RunFolder, info: dict[str, Any]):
     """The first Ctrl-C calls ``search.request_stop()``: the running trial finishes its batch
-    and is recorded, then the search stops (KeyboardInterrupt between trials); a second one
-    interrupts at once."""
+    and is recorded, then the search stops (KeyboardInterrupt between trials). A second one
+    stops the process at once: ``run.json`` says ``interrupted``, the finished trials stay in
+    ``trials.csv``, and the exit code is 130. (Raising KeyboardInterrupt a second time would
+    land wherever the interpreter is, TensorFlow's or the garbage collector's callbacks
+    included, and print their tracebacks.)"""
     if threading.current_thread() is not threading.main_thread():
         yield  # signal handlers can only be set from the main thread
         return
 
+    def second(signum, frame):
+        info.update(status="interrupted")
+        try:
+            folder.write_run(info)
+        finally:
+            print(
+                f"\nautotune: interrupted at once; the finished trials are in "
+                f"{folder.trials_csv}; write the report with: autotune report {folder.path}",
+                file=sys.stderr,
+                flush=True,
+            )
+            os._exit(130)
+
     def first(signum, frame):
-        signal.signal(signal.SIGINT, signal.default_int_handler)
-        # A second Ctrl-C may land in a garbage-collection callback, where Python prints the
-        # KeyboardInterrupt as "Exception ignored ... Traceback"; the stop is under way.
-        sys.unraisablehook = _quiet_interrupts
+        signal.signal(signal.SIGINT, second)
         progress.log(
             "[yellow]interrupted:[/] stopping after this batch and writing what finished "
             "(Ctrl-C again to stop at once)"
@@ -267,13 +281,6 @@ def _stop_on_ctrl_c(search, progress: SearchProgress):
         yield
     finally:
         signal.signal(signal.SIGINT, previous)
-        # After a Ctrl-C the hook stays: the process is ending, and a second Ctrl-C may still
-        # land in a callback while the partial report is written.
-
-
-def _quiet_interrupts(unraisable) -> None:
-    if not isinstance(unraisable.exc_value, KeyboardInterrupt):
-        sys.__unraisablehook__(unraisable)
 
 
 def _counts(records: dict[str, dict[str, Any]]) -> dict[str, int]:
