@@ -21,6 +21,9 @@ def classification_scores(
     """
     index = {label: i for i, label in enumerate(classes)}
     truth = np.array([index[label] for label in y_true])
+    # A float32 softmax sums to 1 only to ~1e-7; log_loss checks the sum in float64.
+    proba = np.clip(np.asarray(proba, dtype="float64"), 1e-7, 1)
+    proba = proba / proba.sum(axis=1, keepdims=True)
     predicted = proba.argmax(axis=1)
     with warnings.catch_warnings():
         # A small split may lack a class; the scores are still defined, sklearn just warns.
@@ -29,9 +32,7 @@ def classification_scores(
     scores = {
         "accuracy": float(metrics.accuracy_score(truth, predicted)),
         "balanced_accuracy": balanced,
-        "log_loss": float(
-            metrics.log_loss(truth, np.clip(proba, 1e-7, 1), labels=range(len(classes)))
-        ),
+        "log_loss": float(metrics.log_loss(truth, proba, labels=range(len(classes)))),
     }
     if len(classes) == 2 and len(set(truth)) == 2:
         scores["roc_auc"] = float(metrics.roc_auc_score(truth, proba[:, 1]))
