@@ -46,6 +46,7 @@ def run(folder: Path, trials: int = 10, epochs: int = 5, backbone: str = "vgg16"
     from autotune.models.optim import build_optimizer
     from autotune.models.transfer import extract, feature_model, image_model, load_backbone
     from autotune.search.feature_cache import cached_features
+    from autotune.search.images import feature_scale
 
     data = load_images(folder, seed=0)
     spec = data.preprocessing
@@ -57,8 +58,8 @@ def run(folder: Path, trials: int = 10, epochs: int = 5, backbone: str = "vgg16"
     extract(pooled, data.pixels[:2])  # build and trace once, outside every arm
 
     def heads_on(features: np.ndarray) -> float:
-        mean, std = features[data.index["train"]].mean(0), features[data.index["train"]].std(0)
-        scaled = (features - mean) / np.where(std > 1e-6, std, 1.0)
+        mean, std = feature_scale(features[data.index["train"]])
+        scaled = (features - mean) / std
         x_train, x_val = scaled[data.index["train"]], scaled[data.index["val"]]
         started = time.perf_counter()
         for values in configs:
@@ -91,8 +92,7 @@ def run(folder: Path, trials: int = 10, epochs: int = 5, backbone: str = "vgg16"
         warm_extract = time.perf_counter() - started
         assert hit
         warm_heads = heads_on(warm)
-        mean = cold[data.index["train"]].mean(0)
-        std = np.where(cold[data.index["train"]].std(0) > 1e-6, cold[data.index["train"]].std(0), 1)
+        mean, std = feature_scale(cold[data.index["train"]])
 
     model.trainable = False
     started = time.perf_counter()

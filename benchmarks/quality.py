@@ -33,6 +33,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from benchmarks import plain_keras_tuner
+
 DATASETS = (
     "penguins",
     "titanic",
@@ -44,31 +46,6 @@ DATASETS = (
     "carseats",
 )
 SYSTEMS = ("autotune", "plain KerasTuner", "sklearn MLP", "HistGradientBoosting")
-
-
-def _frames(data) -> dict[str, tuple[pd.DataFrame, pd.Series]]:
-    return {name: (split.features, split.target) for name, split in data.splits.items()}
-
-
-def _preprocessor(numeric: list[str], categorical: list[str]):
-    from sklearn.compose import ColumnTransformer
-    from sklearn.impute import SimpleImputer
-    from sklearn.pipeline import make_pipeline
-    from sklearn.preprocessing import OneHotEncoder, StandardScaler
-
-    return ColumnTransformer(
-        [
-            ("num", make_pipeline(SimpleImputer(strategy="median"), StandardScaler()), numeric),
-            (
-                "cat",
-                make_pipeline(
-                    SimpleImputer(strategy="most_frequent"),
-                    OneHotEncoder(handle_unknown="ignore", sparse_output=False),
-                ),
-                categorical,
-            ),
-        ]
-    )
 
 
 def _scores(task: str, y_test: pd.Series, output: np.ndarray, classes: list[Any]) -> dict:
@@ -92,7 +69,7 @@ def _sklearn(data, kind: str, seed: int) -> dict:
     from autotune.data.tabular import normalise_labels
 
     spec = data.preprocessing
-    frames = _frames(data)
+    frames = plain_keras_tuner.splits(data)
     x_fit = pd.concat([frames["train"][0], frames["val"][0]], ignore_index=True)
     y_fit = pd.concat([frames["train"][1], frames["val"][1]], ignore_index=True)
     x_test, y_test = frames["test"]
@@ -116,7 +93,7 @@ def _sklearn(data, kind: str, seed: int) -> dict:
         network = MLPClassifier(random_state=seed) if classify else MLPRegressor(random_state=seed)
         if not classify:
             network = TransformedTargetRegressor(regressor=network, transformer=StandardScaler())
-        model = make_pipeline(_preprocessor(numeric, categorical), network)
+        model = make_pipeline(plain_keras_tuner.preprocessor(numeric, categorical), network)
         x_fit_ready, x_test_ready = x_fit, x_test
     started = time.perf_counter()
     if classify:
@@ -135,91 +112,17 @@ def _as_label(value: Any) -> Any:
 
 
 def _plain_keras_tuner(data, budget: float, seed: int, workdir: Path) -> dict:
-    """A KerasTuner RandomSearch as a user writes it, stopped at the budget."""
-    import autotune.tf_setup  # noqa: F401  (quiets TensorFlow's import; must come first)
-
-    # isort: split
-    import keras
-    import keras_tuner as kt
-    from sklearn.preprocessing import StandardScaler
-
-    from autotune.data.tabular import normalise_labels
-
-    spec = data.preprocessing
-    frames = _frames(data)
-    prep = _preprocessor([c.column for c in spec.numeric], [c.column for c in spec.categorical])
-    x_train = prep.fit_transform(frames["train"][0]).astype("float32")
-    x_val = prep.transform(frames["val"][0]).astype("float32")
-    x_test = prep.transform(frames["test"][0]).astype("float32")
-    classify = spec.task == "classification"
-    if classify:
-        index = {label: i for i, label in enumerate(spec.classes)}
-        y_train, y_val = (
-            np.array([index[v] for v in normalise_labels(frames[s][1])]) for s in ("train", "val")
-        )
-        n_out, loss, activation = len(spec.classes), "sparse_categorical_crossentropy", "softmax"
-    else:
-        scaler = StandardScaler().fit(frames["train"][1].to_numpy("float64").reshape(-1, 1))
-        y_train, y_val = (
-            scaler.transform(frames[s][1].to_numpy("float64").reshape(-1, 1)).ravel()
-            for s in ("train", "val")
-        )
-        n_out, loss, activation = 1, "mse", None
-
-    def build(hp):
-        model = keras.Sequential([keras.Input((x_train.shape[1],))])
-        for i in range(hp.Int("layers", 1, 3)):
-            model.add(keras.layers.Dense(hp.Choice(f"units_{i}", [32, 64, 128, 256]), "relu"))
-            model.add(keras.layers.Dropout(hp.Float(f"dropout_{i}", 0.0, 0.5, step=0.1)))
-        model.add(keras.layers.Dense(n_out, activation=activation))
-        learning_rate = hp.Float("learning_rate", 1e-4, 1e-2, sampling="log")
-        model.compile(optimizer=keras.optimizers.Adam(learning_rate), loss=loss)
-        return model
-
-    deadline = time.monotonic() + budget
-
-    class AtBudget(keras.callbacks.Callback):
-        def on_epoch_end(self, epoch, logs=None):
-            if time.monotonic() >= deadline:
-                self.model.stop_training = True
-
-    class BudgetedRandomSearch(kt.RandomSearch):
-        def pre_create_trial(self):
-            if time.monotonic() >= deadline and self.oracle.trials:
-                self.oracle.max_trials = len(self.oracle.trials)
-            super().pre_create_trial()
-
-    keras.utils.set_random_seed(seed)
-    tuner = BudgetedRandomSearch(
-        build,
-        objective="val_loss",
-        max_trials=10**6,
-        seed=seed,
-        directory=str(workdir),
-        project_name="plain",
-        overwrite=True,
-    )
+    """The plain KerasTuner search, stopped at the budget, scored on the test rows."""
+    arrays = plain_keras_tuner.encode(data)
     started = time.perf_counter()
-    tuner.search(
-        x_train,
-        y_train,
-        validation_data=(x_val, y_val),
-        epochs=50,
-        batch_size=32,
-        callbacks=[
-            keras.callbacks.EarlyStopping(patience=5, restore_best_weights=True),
-            AtBudget(),
-        ],
-        verbose=0,
-    )
+    tuner = plain_keras_tuner.search(data, arrays, time.monotonic() + budget, seed, workdir)
     seconds = time.perf_counter() - started
-    best = tuner.get_best_models(1)[0]
-    output = best.predict(x_test, verbose=0)
-    if not classify:
-        output = scaler.inverse_transform(output.reshape(-1, 1)).ravel()
-    trials = len(tuner.oracle.trials)
-    scores = _scores(spec.task, frames["test"][1], output, spec.classes or [])
-    return {"scores": scores, "seconds": seconds, "trials": trials}
+    output = tuner.get_best_models(1)[0].predict(arrays.x["test"], verbose=0)
+    if arrays.scaler is not None:
+        output = arrays.scaler.inverse_transform(output.reshape(-1, 1)).ravel()
+    spec = data.preprocessing
+    scores = _scores(spec.task, data.splits["test"].target, output, spec.classes or [])
+    return {"scores": scores, "seconds": seconds, "trials": len(tuner.oracle.trials)}
 
 
 def _autotune(path: Path, budget: float, seed: int, workdir: Path) -> dict:

@@ -24,7 +24,7 @@ from pathlib import Path
 
 import numpy as np
 
-from benchmarks.quality import _frames, _preprocessor
+from benchmarks import plain_keras_tuner
 
 SPACE = """\
 name: plain_equivalent
@@ -67,79 +67,21 @@ def _autotune_curve(path: Path, budget: float, seed: int, workdir: Path) -> list
 
 
 def _plain_curve(path: Path, budget: float, seed: int, workdir: Path) -> list[tuple]:
-    import autotune.tf_setup  # noqa: F401  (quiets TensorFlow's import; must come first)
-
-    # isort: split
-    import keras
-    import keras_tuner as kt
-
-    from autotune.data.tabular import load_table, normalise_labels
+    from autotune.data.tabular import load_table
 
     started = time.time()
+    deadline = time.monotonic() + budget  # data loading counts, as it does for autotune
     data = load_table(path, test_size=0.2, seed=seed)
-    spec = data.preprocessing
-    if spec.task != "classification":
+    if data.preprocessing.task != "classification":
         raise SystemExit(f"benchmarks: {path}: speed compares classifiers; pass a class target")
-    frames = _frames(data)
-    prep = _preprocessor([c.column for c in spec.numeric], [c.column for c in spec.categorical])
-    x_train = prep.fit_transform(frames["train"][0]).astype("float32")
-    x_val = prep.transform(frames["val"][0]).astype("float32")
-    index = {label: i for i, label in enumerate(spec.classes)}
-    y_train, y_val = (
-        np.array([index[v] for v in normalise_labels(frames[s][1])]) for s in ("train", "val")
-    )
-
-    def build(hp):
-        model = keras.Sequential([keras.Input((x_train.shape[1],))])
-        for i in range(hp.Int("layers", 1, 3)):
-            model.add(keras.layers.Dense(hp.Choice(f"units_{i}", [32, 64, 128, 256]), "relu"))
-            model.add(keras.layers.Dropout(hp.Float(f"dropout_{i}", 0.0, 0.5, step=0.1)))
-        model.add(keras.layers.Dense(len(spec.classes), activation="softmax"))
-        learning_rate = hp.Float("learning_rate", 1e-4, 1e-2, sampling="log")
-        model.compile(
-            optimizer=keras.optimizers.Adam(learning_rate), loss="sparse_categorical_crossentropy"
-        )
-        return model
-
-    deadline = time.monotonic() + budget - (time.time() - started)
     points: list[tuple] = []
-
-    class AtBudget(keras.callbacks.Callback):
-        def on_epoch_end(self, epoch, logs=None):
-            if time.monotonic() >= deadline:
-                self.model.stop_training = True
-
-    class TimedRandomSearch(kt.RandomSearch):
-        def pre_create_trial(self):
-            if time.monotonic() >= deadline and self.oracle.trials:
-                self.oracle.max_trials = len(self.oracle.trials)
-            super().pre_create_trial()
-
-        def on_trial_end(self, trial):
-            super().on_trial_end(trial)
-            points.append((time.time() - started, trial.score))
-
-    keras.utils.set_random_seed(seed)
-    tuner = TimedRandomSearch(
-        build,
-        objective="val_loss",
-        max_trials=10**6,
-        seed=seed,
-        directory=str(workdir),
-        project_name="plain",
-        overwrite=True,
-    )
-    tuner.search(
-        x_train,
-        y_train,
-        validation_data=(x_val, y_val),
-        epochs=50,
-        batch_size=32,
-        callbacks=[
-            keras.callbacks.EarlyStopping(patience=5, restore_best_weights=True),
-            AtBudget(),
-        ],
-        verbose=0,
+    plain_keras_tuner.search(
+        data,
+        plain_keras_tuner.encode(data),
+        deadline,
+        seed,
+        workdir,
+        on_trial_end=lambda trial: points.append((time.time() - started, trial.score)),
     )
     return points
 

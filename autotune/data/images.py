@@ -88,6 +88,14 @@ class Decoded:
     mode: str  # as stored
 
 
+def read_file(path: Path) -> bytes:
+    """A file's bytes; an unreadable file raises ValueError with the reason."""
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise ValueError(f"cannot be read ({exc.strerror or exc})") from None
+
+
 def decode(data: bytes, keep_side: int | None = None) -> Decoded:
     """Decode an image file's bytes to an RGB or grayscale (``L``) Pillow image.
 
@@ -198,11 +206,9 @@ def load_images(
         for file in image_files(folder):
             relative = file.relative_to(root).as_posix()
             try:
-                data = file.read_bytes()
+                data = read_file(file)
                 image = decode(data, keep_side=image_size or MAX_SIDE)
-            except (ValueError, OSError) as exc:
-                if isinstance(exc, OSError):
-                    exc = ValueError(f"cannot be read ({exc.strerror or exc})")
+            except ValueError as exc:
                 if strict:
                     raise DataError(
                         f"{file}: {exc}; remove or replace it, or leave out --strict to skip "
@@ -303,10 +309,9 @@ def read_for_prediction(
     arrays, found, unreadable = [], [], []
     for file in files:
         try:
-            image = decode(file.read_bytes(), keep_side=spec.image_size)
-        except (ValueError, OSError) as exc:
-            reason = f"cannot be read ({exc.strerror or exc})" if isinstance(exc, OSError) else exc
-            unreadable.append({"path": os.fspath(file), "reason": str(reason)})
+            image = decode(read_file(file), keep_side=spec.image_size)
+        except ValueError as exc:
+            unreadable.append({"path": os.fspath(file), "reason": str(exc)})
             continue
         arrays.append(to_array(image.image, spec.image_size, spec.channels))
         found.append(os.fspath(file))

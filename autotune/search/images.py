@@ -41,6 +41,13 @@ FINE_TUNE_LR_DIVISOR = 10
 FINE_TUNE_MAX_LR = 1e-5
 
 
+def feature_scale(train: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Mean and standard deviation of the training images' features, per feature (float32);
+    a feature constant on the training images keeps a scale of 1."""
+    std = train.std(axis=0)
+    return train.mean(axis=0).astype("float32"), np.where(std > 1e-6, std, 1.0).astype("float32")
+
+
 class ImageProblem:
     """The image splits, and the pooled features of every backbone the space can pick.
 
@@ -74,10 +81,8 @@ class ImageProblem:
         for name in backbones:
             started = time.perf_counter()
             raw, from_cache = self._cached(name, "pooled")
-            mean = raw["train"].mean(axis=0)
-            std = raw["train"].std(axis=0)
-            std = np.where(std > 1e-6, std, 1.0)  # a channel constant on the training images
-            self.scales[name] = (mean.astype("float32"), std.astype("float32"))
+            mean, std = feature_scale(raw["train"])
+            self.scales[name] = (mean, std)
             self.features[name] = {s: ((raw[s] - mean) / std).astype("float32") for s in raw}
             seconds = round(time.perf_counter() - started, 2)
             self.feature_runs[name] = {
