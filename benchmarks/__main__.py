@@ -4,6 +4,7 @@ python -m benchmarks quality [--data FOLDER] [--budget 60] [--datasets a,b,...]
 python -m benchmarks speed [--data CSV] [--budget 300]
 python -m benchmarks diagnostics [--data CSV] [--repeats N] [--epochs N]
 python -m benchmarks memory [--data CSV] [--trials N] [--epochs N] [--space NAME]
+python -m benchmarks trial_cost [--data CSV_OR_FOLDER] [--repeats N] [--trials N] [--epochs N]
 python -m benchmarks feature_cache [--data FOLDER] [--trials N] [--epochs N] [--backbone NAME]
 python -m benchmarks all          every one above with its defaults, one after the other
 """
@@ -14,7 +15,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from benchmarks import diagnostics_overhead, feature_cache, memory, quality, speed
+from benchmarks import diagnostics_overhead, feature_cache, memory, quality, speed, trial_cost
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared/datasets"
@@ -23,6 +24,7 @@ DEFAULT_DATA = {
     "speed": SHARED / "tabular/adult.csv",
     "diagnostics": SHARED / "tabular/adult.csv",
     "memory": ROOT / "examples/data/penguins.csv",
+    "trial_cost": SHARED / "tabular",
     "feature_cache": SHARED / "images/textures_gray64",
 }
 RESULTS = Path(__file__).resolve().parent / "results"
@@ -39,7 +41,11 @@ def _table(name: str, data: Path, args: argparse.Namespace) -> str:
             data, trials=args.trials or 10, epochs=args.epochs or 5, backbone=args.backbone
         )
     if name == "diagnostics":
-        return diagnostics_overhead.run(data, repeats=args.repeats, epochs=args.epochs or 10)
+        return diagnostics_overhead.run(data, repeats=args.repeats or 5, epochs=args.epochs or 10)
+    if name == "trial_cost":
+        return trial_cost.run(
+            data, repeats=args.repeats or 2, trials=args.trials, epochs=args.epochs
+        )
     return memory.run(data, trials=args.trials or 30, epochs=args.epochs or 10, space=args.space)
 
 
@@ -51,6 +57,10 @@ def _missing(name: str, data: Path, args: argparse.Namespace) -> str | None:
         absent = [n for n in names if not (data / f"{n}.csv").is_file()]
         if absent:
             return f"{data}: no {', '.join(absent)} CSV(s)"
+    if name == "trial_cost" and data.is_dir():
+        absent = [n for n in trial_cost.WORK if not (data / n).is_file()]
+        if absent:
+            return f"{data}: no {', '.join(absent)}; pass --data CSV"
     return None
 
 
@@ -65,7 +75,8 @@ def main(argv: list[str] | None = None) -> int:
         "--data",
         type=Path,
         help="what to train on: a CSV, an image folder (feature_cache) or a folder of CSVs "
-        "(quality); the defaults are the shared datasets and examples/data/penguins.csv",
+        "(quality; trial_cost: its penguins.csv and adult.csv); the defaults are the shared "
+        "datasets and examples/data/penguins.csv",
     )
     parser.add_argument("--budget", type=float, help="seconds per search (quality 60, speed 300)")
     parser.add_argument(
@@ -73,9 +84,13 @@ def main(argv: list[str] | None = None) -> int:
         default=",".join(quality.DATASETS),
         help="quality: comma-separated names of CSVs in --data (default: the 8 shared tables)",
     )
-    parser.add_argument("--repeats", type=int, default=5, help="diagnostics: repeats per arm")
-    parser.add_argument("--epochs", type=int, help="epochs per trial (10; feature_cache 5)")
-    parser.add_argument("--trials", type=int, help="trials (memory 30; feature_cache 10)")
+    parser.add_argument("--repeats", type=int, help="repeats per arm (diagnostics 5, trial_cost 2)")
+    parser.add_argument(
+        "--epochs", type=int, help="epochs per trial (10; feature_cache 5; trial_cost 20 / 4)"
+    )
+    parser.add_argument(
+        "--trials", type=int, help="trials (memory 30; feature_cache 10; trial_cost 6 / 3)"
+    )
     parser.add_argument("--space", default="mlp", help="memory: the search space")
     parser.add_argument("--backbone", default="vgg16", help="feature_cache: vgg16 or resnet50")
     parser.add_argument(

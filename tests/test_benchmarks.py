@@ -84,3 +84,18 @@ def test_speed_benchmark_smoke(tmp_path, data_dir, capsys):
     assert "Trials per minute, autotune / plain KerasTuner: " in table
     assert "`autotune --help` start-up: " in table
     assert table.strip() in capsys.readouterr().out
+
+
+def test_trial_cost_benchmark_smoke(tmp_path, data_dir, capsys):
+    args = ["trial_cost", "--data", str(data_dir / "iris.csv"), "--repeats", "1"]
+    assert main([*args, "--trials", "1", "--epochs", "1", "--out", str(tmp_path)]) == 0
+    table = (tmp_path / "trial_cost.md").read_text()
+    for arm in (
+        "| Keras / KerasTuner defaults | ",
+        "| + tf.data pipelines | ",
+        "| + best epoch kept in memory (autotune) | ",
+        "| autotune, diagnostics off | ",
+    ):
+        assert arm in table
+    assert "| 1.00x |" in table  # the defaults arm against itself
+    assert table.strip() in capsys.readouterr().out

@@ -12,6 +12,7 @@ import keras_tuner as kt
 from keras import layers
 
 from autotune.diagnostics.probe import GradientProbe, constant_loss, probe_rows
+from autotune.models.batches import evaluation_batches, training_batches, worth_a_pipeline
 from autotune.models.optim import build_optimizer, learning_rate_at
 from autotune.models.params import LOSS_METRICS, pyramid_widths, resolve
 
@@ -129,7 +130,15 @@ class MLPHyperModel(kt.HyperModel):
                     )
                 )
             )
-        history = model.fit(x, y, batch_size=params["batch_size"], callbacks=callbacks, **kwargs)
+        if worth_a_pipeline(x):
+            train = training_batches(x, y, params["batch_size"])
+            if kwargs.get("validation_data") is not None:
+                kwargs["validation_data"] = evaluation_batches(*kwargs["validation_data"])
+            history = model.fit(train, callbacks=callbacks, shuffle=False, **kwargs)
+        else:
+            history = model.fit(
+                x, y, batch_size=params["batch_size"], callbacks=callbacks, **kwargs
+            )
         if probe:
             probe.series.update(task=self.task, baseline_loss=constant_loss(y, self.task))
         history.diagnostics = probe.series if probe else None
