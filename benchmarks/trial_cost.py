@@ -1,8 +1,8 @@
 """What each part of a trial costs: the same trials, timed with one feature of autotune's
 training loop switched back to Keras' / KerasTuner's default at a time.
 
-Arms (each runs the same configurations, drawn by a seeded random search over the ``mlp``
-space, through the real tuner, a fixed number of epochs, no early stopping):
+Arms (each trains the same configurations, drawn at random from the ``mlp`` space with a
+fixed seed, through the real tuner, a fixed number of epochs, no early stopping):
 
 - ``Keras / KerasTuner defaults``: numpy arrays into ``fit`` (Keras builds its input pipeline
   every epoch) and KerasTuner's ``SaveBestEpoch`` (an ``.h5`` file at every improving epoch);
@@ -10,8 +10,9 @@ space, through the real tuner, a fixed number of epochs, no early stopping):
 - ``+ best epoch kept in memory``: :class:`autotune.search.tuner.KeepBestEpoch` (autotune);
 - ``autotune, diagnostics off``: autotune without the per-epoch gradient probe.
 
-The arms run one after the other within each repeat, their order reversed on every other
-repeat, so machine noise hits them alike; a cell is the median over repeats.
+For each configuration the four arms run back to back, their order reversed from one
+configuration to the next, so that a slow minute of the machine hits every arm alike; a cell
+is the median over repeats of an arm's total.
 """
 
 from __future__ import annotations
@@ -32,17 +33,30 @@ ARMS = (
 )
 # (trials, epochs) per table: small tables are dominated by per-epoch costs, large ones by
 # the arithmetic.
-WORK = {"penguins.csv": (6, 20), "adult.csv": (3, 4)}
+WORK = {"penguins.csv": (6, 20), "adult.csv": (4, 5)}
 
 
-def _search_seconds(data, arm: str, trials: int, epochs: int, workdir: Path) -> float:
-    from keras_tuner.src.engine.tuner_utils import SaveBestEpoch
-
-    from autotune.search.tables import TabularProblem
-    from autotune.search.tuner import make_tuner
+def configurations(count: int, seed: int = 0) -> list[dict]:
+    """``count`` configurations drawn at random from the ``mlp`` space (seeded)."""
     from autotune.spaces import load_space
 
-    problem = TabularProblem(data)
+    space = load_space("mlp").to_hyperparameters()
+    return [
+        {hp.name: hp.random_sample(seed * 1000 + n * 100 + i) for i, hp in enumerate(space.space)}
+        for n in range(count)
+    ]
+
+
+def _trial_seconds(problem, values: dict, arm: str, epochs: int, workdir: Path) -> float:
+    """One trial of ``values`` through the real tuner (a space fixed to those values)."""
+    import keras_tuner as kt
+    from keras_tuner.src.engine.tuner_utils import SaveBestEpoch
+
+    from autotune.search.tuner import make_tuner
+
+    fixed = kt.HyperParameters()
+    for name, value in values.items():
+        fixed.Fixed(name, value)
     hypermodel = problem.hypermodel(fit_callbacks=[])
     hypermodel.diagnostics = arm != ARMS[3]
     with ExitStack() as patches:
@@ -55,9 +69,9 @@ def _search_seconds(data, arm: str, trials: int, epochs: int, workdir: Path) -> 
         tuner = make_tuner(
             "random",
             hypermodel,
-            load_space("mlp").to_hyperparameters(),
+            fixed,
             objective=problem.objective,
-            max_trials=trials,
+            max_trials=1,
             max_epochs=epochs,
             seed=0,
             directory=str(workdir),
@@ -72,34 +86,44 @@ def _search_seconds(data, arm: str, trials: int, epochs: int, workdir: Path) -> 
 
 def run(data: Path, repeats: int = 2, trials: int | None = None, epochs: int | None = None) -> str:
     from autotune.data.tabular import load_table
+    from autotune.search.tables import TabularProblem
 
     paths = [data] if data.is_file() else [data / name for name in WORK]
     lines = [
-        f"Cost of a trial's parts: the same seeded configurations from the `mlp` space through "
-        f"the real tuner, a fixed number of epochs, {repeats} repeats (median), arms "
-        f"alternated; {platform.processor() or platform.machine()}, "
+        f"Cost of a trial's parts: configurations drawn from the `mlp` space (seeded), each "
+        f"trained through the real tuner for a fixed number of epochs in every arm, the arms "
+        f"back to back per configuration in alternating order; {repeats} repeats (median of "
+        f"the totals); {platform.processor() or platform.machine()}, "
         f"Python {platform.python_version()}. Seconds are machine-dependent; the ratios are "
         "the figures to compare.",
         "",
-        "| table | trials x epochs | arm | seconds | ms per epoch | speed-up vs defaults |",
+        "| table | trials x epochs | arm | seconds | ms per epoch (tracing included) "
+        "| speed-up vs defaults |",
         "|---|---|---|---:|---:|---:|",
     ]
     for path in paths:
         default_trials, default_epochs = WORK.get(path.name, (4, 10))
-        trials, epochs = trials or default_trials, epochs or default_epochs
+        n_trials, n_epochs = trials or default_trials, epochs or default_epochs
         table = load_table(path)
-        seconds: dict[str, list[float]] = {arm: [] for arm in ARMS}
+        problem = TabularProblem(table)
+        totals: dict[str, list[float]] = {arm: [] for arm in ARMS}
         with tempfile.TemporaryDirectory() as tmp:
             for repeat in range(repeats):
-                for i, arm in enumerate(ARMS if repeat % 2 == 0 else ARMS[::-1]):
-                    workdir = Path(tmp) / f"{repeat}-{i}"
-                    seconds[arm].append(_search_seconds(table, arm, trials, epochs, workdir))
-        base = statistics.median(seconds[ARMS[0]])
+                spent = dict.fromkeys(ARMS, 0.0)
+                for n, values in enumerate(configurations(n_trials)):
+                    order = ARMS if (repeat + n) % 2 == 0 else ARMS[::-1]
+                    for arm in order:
+                        workdir = Path(tmp) / f"{repeat}-{n}-{ARMS.index(arm)}"
+                        spent[arm] += _trial_seconds(problem, values, arm, n_epochs, workdir)
+                for arm in ARMS:
+                    totals[arm].append(spent[arm])
+        base = statistics.median(totals[ARMS[0]])
         rows = len(table.splits["train"].target)
         for arm in ARMS:
-            median = statistics.median(seconds[arm])
+            median = statistics.median(totals[arm])
             lines.append(
-                f"| {path.stem} ({rows} training rows) | {trials} x {epochs} | {arm} "
-                f"| {median:.1f} | {1000 * median / (trials * epochs):.0f} | {base / median:.2f}x |"
+                f"| {path.stem} ({rows} training rows) | {n_trials} x {n_epochs} | {arm} "
+                f"| {median:.1f} | {1000 * median / (n_trials * n_epochs):.0f} "
+                f"| {base / median:.2f}x |"
             )
     return "\n".join(lines)
