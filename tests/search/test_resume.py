@@ -7,11 +7,18 @@ import csv
 import json
 import shutil
 import signal
+import time
 from pathlib import Path
 
 
 def _trials(run: Path) -> dict[str, bytes]:
     return {p.name: p.read_bytes() for p in sorted((run / "trials").glob("*.json"))}
+
+
+def _running(run: Path) -> set[str]:
+    """Ids of the trials KerasTuner has started that have no record yet."""
+    started = {p.parent.name.removeprefix("trial_") for p in run.glob("tuner/trial_*/trial.json")}
+    return started - {name.removesuffix(".json") for name in _trials(run)}
 
 
 def test_resume_after_sigkill_keeps_finished_trials_and_reruns_the_cut_one(
@@ -21,12 +28,17 @@ def test_resume_after_sigkill_keeps_finished_trials_and_reruns_the_cut_one(
     search = [data_dir / "penguins.csv", "--space", "fast", "--max-trials", "5"]
     search += ["--max-epochs", "4"]
     process = tune_until(run, 2, *search)
+    deadline = time.monotonic() + 60
+    while not _running(run):  # kill in a trial, not between two
+        assert process.poll() is None and time.monotonic() < deadline
+        time.sleep(0.01)
     process.send_signal(signal.SIGKILL)  # mid-search, no clean-up of any kind
     process.wait()
     kept = _trials(run)
     assert 2 <= len(kept) < 5
     assert json.loads((run / "run.json").read_text())["status"] == "running"
-    cut = f"{len(kept)}"  # KerasTuner had started the next trial (ids 0..4)
+    (cut,) = _running(run)  # the trial that was cut short (ids 0..4)
+    assert cut == f"{len(kept)}"
     started = json.loads((run / "tuner" / f"trial_{cut}" / "trial.json").read_text())
 
     done = cli("tune", *search, "--out", run, "--resume")
