@@ -44,7 +44,7 @@ def _table(name: str, data: Path, args: argparse.Namespace) -> str:
         return diagnostics_overhead.run(data, repeats=args.repeats or 5, epochs=args.epochs or 10)
     if name == "trial_cost":
         return trial_cost.run(
-            data, repeats=args.repeats or 2, trials=args.trials, epochs=args.epochs
+            data, repeats=args.repeats or 3, trials=args.trials, epochs=args.epochs
         )
     return memory.run(data, trials=args.trials or 30, epochs=args.epochs or 10, space=args.space)
 
@@ -84,12 +84,12 @@ def main(argv: list[str] | None = None) -> int:
         default=",".join(quality.DATASETS),
         help="quality: comma-separated names of CSVs in --data (default: the 8 shared tables)",
     )
-    parser.add_argument("--repeats", type=int, help="repeats per arm (diagnostics 5, trial_cost 2)")
+    parser.add_argument("--repeats", type=int, help="repeats per arm (diagnostics 5, trial_cost 3)")
     parser.add_argument(
-        "--epochs", type=int, help="epochs per trial (10; feature_cache 5; trial_cost 20 / 4)"
+        "--epochs", type=int, help="epochs per trial (10; feature_cache 5; trial_cost 20 / 5)"
     )
     parser.add_argument(
-        "--trials", type=int, help="trials (memory 30; feature_cache 10; trial_cost 6 / 3)"
+        "--trials", type=int, help="trials (memory 30; feature_cache 10; trial_cost 6 / 4)"
     )
     parser.add_argument("--space", default="mlp", help="memory: the search space")
     parser.add_argument("--backbone", default="vgg16", help="feature_cache: vgg16 or resnet50")

@@ -84,7 +84,7 @@ def _trial_seconds(problem, values: dict, arm: str, epochs: int, workdir: Path) 
         return time.perf_counter() - started
 
 
-def run(data: Path, repeats: int = 2, trials: int | None = None, epochs: int | None = None) -> str:
+def run(data: Path, repeats: int = 3, trials: int | None = None, epochs: int | None = None) -> str:
     from autotune.data.tabular import load_table
     from autotune.search.tables import TabularProblem
 
