@@ -11,6 +11,7 @@ import keras
 from keras import layers
 
 from autotune.models.mlp import compile_network, hidden_layers, regularizer_of
+from autotune.models.params import initializer_of
 
 # Augmentation strength (training only; the saved model passes images through unchanged).
 ROTATION, ZOOM = 0.05, 0.1
@@ -36,7 +37,7 @@ def build_cnn(p: dict[str, Any], image_shape: tuple[int, int, int], n_outputs: i
             p["filters"] * 2 ** (block - 1),
             3,
             padding="same",
-            kernel_initializer=p["initializer"],
+            kernel_initializer=initializer_of(p),
             kernel_regularizer=regularizer_of(p),
             use_bias=not p["batch_norm"],
             name=f"conv_{block}",

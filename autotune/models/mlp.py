@@ -14,7 +14,7 @@ from keras import layers
 from autotune.diagnostics.probe import GradientProbe, constant_loss, probe_rows
 from autotune.models.batches import evaluation_batches, training_batches, worth_a_pipeline
 from autotune.models.optim import build_optimizer, learning_rate_at
-from autotune.models.params import LOSS_METRICS, pyramid_widths, resolve
+from autotune.models.params import LOSS_METRICS, initializer_of, pyramid_widths, resolve
 
 # Run this many training steps per call into TensorFlow: small MLPs are dominated by the
 # per-step Python overhead (2.5x faster epochs at batch 16 on a 20,000 x 100 table).
@@ -41,7 +41,7 @@ def hidden_layers(x, p: dict[str, Any]):
         shortcut = x
         x = layers.Dense(
             width,
-            kernel_initializer=p["initializer"],
+            kernel_initializer=initializer_of(p),
             kernel_regularizer=regularizer,
             use_bias=not p["batch_norm"],  # BatchNorm's own shift replaces the bias
             name=f"dense_{depth}",

@@ -155,6 +155,15 @@ def pyramid_widths(n_layers: int, units: int, shrink: float, min_units: int = 8)
     return widths
 
 
+def initializer_of(p: dict[str, Any]) -> str:
+    """The kernel initializer a trial's hidden layers get: ``lecun_normal`` under ``selu``.
+
+    SELU's self-normalising property holds only with LeCun-normal weights (Klambauer et al.,
+    2017), so a ``selu`` trial uses it whatever ``initializer`` says.
+    """
+    return "lecun_normal" if p["activation"] == "selu" else p["initializer"]
+
+
 def image_base(values: dict[str, Any]) -> str:
     """What an image trial's head sits on (``vgg16 + ``, ``cnn 3x32 + ``); "" for a table."""
     p = resolve(values, PARAMS)
@@ -165,14 +174,25 @@ def image_base(values: dict[str, Any]) -> str:
     return ""
 
 
+def extras_of(p: dict[str, Any]) -> list[str]:
+    """The levers a trial switched on, in words: ``residual``, ``dropout 0.2``, ``cosine``."""
+    extras = [name for name in ("batch_norm", "residual") if p[name]]
+    extras += [f"{n} {p[n]:g}" for n in ("dropout", "l1", "l2", "clipnorm") if p[n]]
+    if p["optimizer"] == "sgd" and p["momentum"]:
+        extras.append(f"momentum {p['momentum']:g}")
+    if p["lr_schedule"] != "constant":
+        warm = f" {p['warmup_epochs']}" if p["lr_schedule"].startswith("warmup") else ""
+        extras.append(f"{p['lr_schedule']}{warm}")
+    return extras
+
+
 def describe_trial(values: dict[str, Any]) -> str:
     """A one-line summary of a trial's architecture and optimiser."""
     p = resolve(values)
     widths = pyramid_widths(p["n_layers"], p["units"], p["shrink"], p["min_units"])
-    extras = [name for name in ("batch_norm", "residual") if p[name]]
-    extras += [f"{n} {p[n]:g}" for n in ("dropout", "l1", "l2") if p[n]]
+    extras = extras_of(p)
     return image_base(values) + (
-        f"[{'-'.join(map(str, widths)) or 'linear'}] {p['activation']} {p['initializer']} "
+        f"[{'-'.join(map(str, widths)) or 'linear'}] {p['activation']} {initializer_of(p)} "
         f"{p['optimizer']} lr {p['learning_rate']:.2g} batch {p['batch_size']}"
         + (" " + " ".join(extras) if extras else "")
     )

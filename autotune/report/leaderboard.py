@@ -5,7 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from autotune.diagnostics.thresholds import SEVERITY
-from autotune.models.params import image_base, pyramid_widths, resolve
+from autotune.models.params import (
+    extras_of,
+    image_base,
+    initializer_of,
+    pyramid_widths,
+    resolve,
+)
 from autotune.report.run_data import RunData
 
 # The validation metric shown beside the score, by task.
@@ -16,15 +22,13 @@ def architecture(values: dict[str, Any]) -> str:
     """Widths, activation, initializer, optimizer and regularisers (the rest has columns)."""
     p = resolve(values)
     widths = pyramid_widths(p["n_layers"], p["units"], p["shrink"], p["min_units"])
-    extras = [name for name in ("batch_norm", "residual") if p[name]]
-    extras += [f"{n} {p[n]:g}" for n in ("dropout", "l1", "l2") if p[n]]
     return image_base(values) + " ".join(
         [
             f"[{'-'.join(map(str, widths)) or 'linear'}]",
             p["activation"],
-            p["initializer"],
+            initializer_of(p),
             p["optimizer"],
-            *extras,
+            *extras_of(p),
         ]
     )
 

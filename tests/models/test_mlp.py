@@ -57,8 +57,50 @@ def test_hyperparameters_reach_the_layers():
 
 
 @pytest.mark.parametrize("activation", MLP_PARAMS["activation"].values)
-def test_every_activation_builds(activation):
-    build_network({"activation": activation, "n_layers": 1}, 3, 2, "classification")
+def test_every_activation_reaches_the_hidden_layers(activation):
+    model = build_network({"activation": activation, "n_layers": 2}, 3, 2, "classification")
+    acts = [layer for layer in model.layers if isinstance(layer, keras.layers.Activation)]
+    keras_name = {"swish": "silu"}.get(activation, activation)  # Keras' name for swish
+    assert [a.activation.__name__ for a in acts] == [keras_name] * 2
+    dense = [layer for layer in model.layers if isinstance(layer, keras.layers.Dense)]
+    initializer = type(dense[0].kernel_initializer).__name__
+    # SELU self-normalises only with LeCun-normal weights, whatever the trial's initializer.
+    assert initializer == ("LecunNormal" if activation == "selu" else "HeNormal")
+
+
+def _one_step_change(values, x, y, steps=1):
+    """How far the first kernel moves in ``steps`` full-batch SGD steps (seeded)."""
+    import numpy as np
+
+    keras.utils.set_random_seed(0)
+    model = build_network({"n_layers": 1, "units": 4, **values}, x.shape[1], 1, "regression")
+    before = model.layers[1].kernel.numpy().copy()
+    model.fit(x, y, batch_size=len(x), epochs=steps, shuffle=False, verbose=0)
+    return float(np.linalg.norm(model.layers[1].kernel.numpy() - before))
+
+
+def test_clipnorm_bounds_the_step():
+    import numpy as np
+
+    x = np.full((8, 3), 100.0, dtype="float32")
+    y = np.full(8, 1e4, dtype="float32")  # a huge loss: huge gradients
+    sgd = {"optimizer": "sgd", "learning_rate": 0.1}
+    unclipped = _one_step_change(sgd, x, y)
+    clipped = _one_step_change({**sgd, "clipnorm": 1.0}, x, y)
+    assert unclipped > 1e3
+    assert clipped <= 0.1 * 1.0 + 1e-6  # one step moves all weights by at most lr * clipnorm
+
+
+def test_sgd_momentum_changes_training():
+    import numpy as np
+
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(16, 3)).astype("float32")
+    y = x.sum(axis=1).astype("float32")
+    sgd = {"optimizer": "sgd", "learning_rate": 0.01}
+    plain = _one_step_change(sgd, x, y, steps=4)
+    heavy = _one_step_change({**sgd, "momentum": 0.9}, x, y, steps=4)
+    assert heavy > 1.5 * plain  # momentum accumulates the (consistent) full-batch steps
 
 
 @pytest.mark.parametrize("initializer", MLP_PARAMS["initializer"].values)
@@ -145,7 +187,15 @@ def test_learning_rate_schedules(schedule, expected):
     assert got == pytest.approx(expected, abs=1e-5)
 
 
-def test_scheduled_learning_rate_is_used_and_recorded():
+@pytest.mark.parametrize(
+    ("schedule", "expected"),
+    [
+        ("warmup", [0.005, 0.01, 0.01]),
+        ("cosine", [0.01, 0.0075, 0.0025]),
+        ("warmup_cosine", [0.005, 0.01, 0.01]),
+    ],
+)
+def test_scheduled_learning_rate_is_used_and_recorded(schedule, expected):
     import numpy as np
 
     from autotune.models.mlp import MLPHyperModel
@@ -154,7 +204,7 @@ def test_scheduled_learning_rate_is_used_and_recorded():
         values = {
             "n_layers": 1,
             "units": 4,
-            "lr_schedule": "warmup",
+            "lr_schedule": schedule,
             "warmup_epochs": 2,
             "learning_rate": 0.01,
         }
@@ -162,4 +212,6 @@ def test_scheduled_learning_rate_is_used_and_recorded():
     hypermodel = MLPHyperModel(3, 2, "classification", diagnostics=False)
     model = hypermodel.build(Hp)
     history = hypermodel.fit(Hp, model, np.zeros((8, 3)), np.zeros(8), epochs=3, verbose=0)
-    assert history.history["learning_rate"] == pytest.approx([0.005, 0.01, 0.01])
+    assert history.history["learning_rate"] == pytest.approx(expected)
+    # The optimizer ran at the last epoch's rate (the schedule is applied, not only logged).
+    assert float(model.optimizer.learning_rate) == pytest.approx(expected[-1])
