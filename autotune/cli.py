@@ -111,6 +111,15 @@ def tune(
         int,
         typer.Option(help="Early stopping: epochs without a better score before a trial stops."),
     ] = 5,
+    guided: Annotated[
+        bool,
+        typer.Option(
+            "--guided/--unguided",
+            help="Let earlier trials' findings steer later trials: no saturating activations "
+            "where gradients vanished, gradient clipping where they exploded, a dropout / L2 "
+            "floor after overfitting (random and bayesian tuners).",
+        ),
+    ] = False,
     backbone: Annotated[
         str,
         typer.Option(
@@ -161,6 +170,7 @@ def tune(
         resume=resume,
         test_size=test_size,
         patience=patience,
+        guided=guided,
         backbone=backbone,
         weights=weights,
         strict=strict,

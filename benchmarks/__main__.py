@@ -5,6 +5,7 @@ python -m benchmarks speed [--data CSV] [--budget 300]
 python -m benchmarks diagnostics [--data CSV] [--repeats N] [--epochs N]
 python -m benchmarks memory [--data CSV] [--trials N] [--epochs N] [--space NAME]
 python -m benchmarks trial_cost [--data CSV_OR_FOLDER] [--repeats N] [--trials N] [--epochs N]
+python -m benchmarks guided [--data FOLDER] [--budget 60] [--datasets a,b,...] [--seeds 0,1]
 python -m benchmarks feature_cache [--data FOLDER] [--trials N] [--epochs N] [--backbone NAME]
 python -m benchmarks all          every one above with its defaults, one after the other
 """
@@ -15,7 +16,15 @@ import argparse
 import sys
 from pathlib import Path
 
-from benchmarks import diagnostics_overhead, feature_cache, memory, quality, speed, trial_cost
+from benchmarks import (
+    diagnostics_overhead,
+    feature_cache,
+    guided,
+    memory,
+    quality,
+    speed,
+    trial_cost,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared/datasets"
@@ -26,6 +35,7 @@ DEFAULT_DATA = {
     "memory": ROOT / "examples/data/penguins.csv",
     "trial_cost": SHARED / "tabular",
     "feature_cache": SHARED / "images/textures_gray64",
+    "guided": SHARED / "tabular",
 }
 RESULTS = Path(__file__).resolve().parent / "results"
 
@@ -34,6 +44,10 @@ def _table(name: str, data: Path, args: argparse.Namespace) -> str:
     if name == "quality":
         names = [n.strip() for n in args.datasets.split(",") if n.strip()]
         return quality.run(data, budget=args.budget or 60.0, datasets=names)
+    if name == "guided":
+        names = [n.strip() for n in args.datasets.split(",") if n.strip()]
+        seeds = [int(n) for n in args.seeds.split(",") if n.strip()]
+        return guided.run(data, budget=args.budget or 60.0, datasets=names, seeds=seeds)
     if name == "speed":
         return speed.run(data, budget=args.budget or 300.0)
     if name == "feature_cache":
@@ -52,7 +66,7 @@ def _table(name: str, data: Path, args: argparse.Namespace) -> str:
 def _missing(name: str, data: Path, args: argparse.Namespace) -> str | None:
     if not data.exists():
         return f"{data}: no such file or folder; pass --data PATH"
-    if name == "quality":
+    if name in ("quality", "guided"):
         names = [n.strip() for n in args.datasets.split(",") if n.strip()]
         absent = [n for n in names if not (data / f"{n}.csv").is_file()]
         if absent:
@@ -78,12 +92,16 @@ def main(argv: list[str] | None = None) -> int:
         "(quality; trial_cost: its penguins.csv and adult.csv); the defaults are the shared "
         "datasets and examples/data/penguins.csv",
     )
-    parser.add_argument("--budget", type=float, help="seconds per search (quality 60, speed 300)")
+    parser.add_argument(
+        "--budget", type=float, help="seconds per search (quality, guided 60; speed 300)"
+    )
     parser.add_argument(
         "--datasets",
         default=",".join(quality.DATASETS),
-        help="quality: comma-separated names of CSVs in --data (default: the 8 shared tables)",
+        help="quality, guided: comma-separated names of CSVs in --data (default: the 8 "
+        "shared tables)",
     )
+    parser.add_argument("--seeds", default="0,1", help="guided: comma-separated seeds (0,1)")
     parser.add_argument("--repeats", type=int, help="repeats per arm (diagnostics 5, trial_cost 3)")
     parser.add_argument(
         "--epochs", type=int, help="epochs per trial (10; feature_cache 5; trial_cost 20 / 5)"

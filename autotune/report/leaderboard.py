@@ -35,6 +35,9 @@ def architecture(values: dict[str, Any]) -> str:
 
 def leaderboard_info(run: RunData) -> dict[str, Any]:
     metric = SHOWN_METRIC.get(run.task)
+    steered: dict[str, list[str]] = {}
+    for intervention in (run.guidance or {}).get("interventions", []):
+        steered.setdefault(intervention["trial_id"], []).append(intervention["why"])
     rows = []
     for trial in run.trials:
         findings = trial.get("findings") or []
@@ -56,6 +59,7 @@ def leaderboard_info(run: RunData) -> dict[str, Any]:
                     for f in findings
                 ],
                 "error": trial.get("error"),
+                "guided": steered.get(trial["trial_id"]),
             }
         )
     return {"metric": run.metric, "shown_metric": metric, "rows": rows}

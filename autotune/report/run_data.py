@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from autotune.runs import RunFolder, rank_trials
+from autotune.runs import RunFolder, rank_trials, read_json
 
 
 @dataclass
@@ -48,6 +48,17 @@ class RunData:
     @property
     def best(self) -> dict[str, Any] | None:
         return self.completed[0] if self.completed else None
+
+    @property
+    def guidance(self) -> dict[str, Any] | None:
+        """The guided search's record: ``run.json``'s, else (a run cut short)
+        ``guidance.json``'s interventions; None when the run had no guide."""
+        if self.info.get("guidance") is not None:
+            return self.info["guidance"]
+        log = self.folder.path / "guidance.json"
+        if log.exists():
+            return {"enabled": True, **read_json(log)}
+        return None
 
     @property
     def searched(self) -> dict[str, dict[str, Any]]:

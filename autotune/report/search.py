@@ -17,6 +17,21 @@ MIN_TRIALS_FOR_IMPORTANCE = 5
 IMPORTANCE_METHOD = "fANOVA (Optuna's FanovaImportanceEvaluator, seed 0)"
 
 
+def _guidance(run: RunData) -> dict[str, Any] | None:
+    """The guided search's interventions, each with the changes as ``name old -> new``."""
+    guidance = run.guidance
+    if guidance is None:
+        return None
+    from autotune.search.guidance import describe_change
+
+    return {
+        **guidance,
+        "interventions": [
+            {**i, "changes": describe_change(i["changed"])} for i in guidance["interventions"]
+        ],
+    }
+
+
 def search_info(run: RunData) -> dict[str, Any]:
     searched = run.searched
     trials = []
@@ -48,6 +63,7 @@ def search_info(run: RunData) -> dict[str, Any]:
         "importance_method": IMPORTANCE_METHOD,
         "importance_note": None,
     }
+    record["guidance"] = _guidance(run)
     completed = sum(t["completed"] for t in trials)
     if not searched:
         record["importance_note"] = "the space fixes every hyperparameter: nothing was searched"

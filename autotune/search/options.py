@@ -33,6 +33,7 @@ class TuneOptions:
     resume: bool = False
     test_size: float = 0.2
     patience: int | None = 5  # None: no early stopping (diagnose)
+    guided: bool = False  # earlier trials' findings steer later trials (random, bayesian)
     # Image folders only.
     backbone: str = "auto"
     weights: str = "imagenet"

@@ -163,6 +163,7 @@ def run_search(options: TuneOptions, progress_console=None) -> dict[str, Any]:
         with progress, _stop_on_ctrl_c(search, progress, folder, info):
             search.run()
     except KeyboardInterrupt:
+        info["guidance"] = _guidance(search, options)
         info.update(
             status="interrupted",
             trials=_counts(records),
@@ -171,6 +172,7 @@ def run_search(options: TuneOptions, progress_console=None) -> dict[str, Any]:
         folder.write_run(info)
         raise
     info["search_seconds"] = round(time.monotonic() - started, 1)
+    info["guidance"] = _guidance(search, options)
 
     ranked = folder.write_trials_csv(list(records.values()), DIRECTION)
     info["trials"] = _counts(records)
@@ -281,6 +283,18 @@ def _stop_on_ctrl_c(search, progress: SearchProgress, folder: RunFolder, info: d
         yield
     finally:
         signal.signal(signal.SIGINT, previous)
+
+
+def _guidance(search, options: TuneOptions) -> dict[str, Any]:
+    """``run.json``'s record of the guided search: on or off (and why), its rules, and every
+    intervention it made."""
+    from autotune.search.guidance import RULES
+
+    guide = search.guide
+    if guide is None:
+        off = "hyperband continues trials with their values" if options.guided else "--unguided"
+        return {"enabled": False, "why_off": off, "interventions": []}
+    return {"enabled": True, "rules": RULES, "interventions": guide.interventions}
 
 
 def _counts(records: dict[str, dict[str, Any]]) -> dict[str, int]:

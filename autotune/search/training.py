@@ -20,6 +20,7 @@ import keras
 from autotune.models.params import describe_trial
 from autotune.progress import SearchProgress
 from autotune.search.callbacks import ReportEpochs, StopAtDeadline, StopOnNaN
+from autotune.search.guidance import Guide, describe_intervention
 from autotune.search.options import TuneOptions
 from autotune.search.tuner import make_tuner
 from autotune.spaces import SearchSpace
@@ -56,10 +57,19 @@ class Search:
         self.objective = problem.objective
         keras.utils.set_random_seed(options.seed)
         stopper = StopAtDeadline(deadline)
+        hyperparameters = space.to_hyperparameters()
+        self.guide = None
+        if options.guided and options.tuner != "hyperband":
+            self.guide = Guide(
+                tuner_dir,
+                hyperparameters,
+                seed=options.seed,
+                on_intervention=lambda i: progress.log(f"guided: {describe_intervention(i)}"),
+            )
         self.tuner = make_tuner(
             options.tuner,
             problem.hypermodel(fit_callbacks=[stopper, ReportEpochs(progress)]),
-            space.to_hyperparameters(),
+            hyperparameters,
             objective=self.objective,
             max_trials=options.max_trials,
             max_epochs=options.max_epochs,
@@ -69,6 +79,7 @@ class Search:
             deadline=deadline,
             deadline_callback=stopper,
             resume=resume,
+            guide=self.guide,
             on_trial_start=lambda trial: progress.trial_started(
                 trial.trial_id, describe_trial(trial.hyperparameters.values)
             ),

@@ -24,6 +24,7 @@ from keras_tuner.src.engine.tuner_utils import SaveBestEpoch
 from autotune.diagnostics.rules import diagnose, health
 from autotune.models.params import resolve
 from autotune.search.graph_memory import released_after
+from autotune.search.guidance import Guided
 
 # Hyperband's halving factor (KerasTuner's default).
 HYPERBAND_FACTOR = 3
@@ -60,8 +61,10 @@ class DefaultsFirst:
         return super().populate_space(trial_id)
 
 
+# The oracles of ``random`` and ``bayesian`` searches: defaults first, then the strategy's own
+# proposals, each steered by the run's findings when the search is guided.
 STARTING_FROM_DEFAULTS = {
-    kind: type(f"DefaultsFirst{base.__name__}", (DefaultsFirst, base), {})
+    kind: type(f"DefaultsFirst{base.__name__}", (Guided, DefaultsFirst, base), {})
     for kind, base in (
         ("random", kt.oracles.RandomSearchOracle),
         ("bayesian", kt.oracles.BayesianOptimizationOracle),
@@ -238,6 +241,7 @@ def make_tuner(
     seed: int,
     directory: str,
     resume: bool = False,
+    guide=None,
     **recording: Any,
 ) -> kt.Tuner:
     """A tuner of the given kind that minimises ``objective`` and records every trial.
@@ -253,6 +257,8 @@ def make_tuner(
         directory: KerasTuner's project folder.
         resume: reload the tuner's state from ``directory`` (KerasTuner's own resume: finished
             trials are kept, the trials that were running are run again).
+        guide: a :class:`~autotune.search.guidance.Guide` that steers each new trial by the
+            earlier trials' findings (random and bayesian), or None.
         **recording: arguments of :class:`RecordingMixin`.
     """
     oracle_args = dict(
@@ -281,6 +287,7 @@ def make_tuner(
         if kind not in STARTING_FROM_DEFAULTS:
             raise ValueError(f"unknown tuner {kind!r}")
         oracle = STARTING_FROM_DEFAULTS[kind](max_trials=max_trials, **oracle_args)
+        oracle.guide = guide
         return _with_recording(kt.Tuner)(oracle=oracle, **tuner_args)
 
 
