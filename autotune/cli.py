@@ -120,6 +120,25 @@ def tune(
             "floor after overfitting (random and bayesian tuners).",
         ),
     ] = False,
+    pretrain: Annotated[
+        str | None,
+        typer.Option(
+            help="Tables: autoencoder pre-trains each trial's hidden layers greedily, layer by "
+            "layer, as autoencoders of the training features before the supervised fit (for "
+            "small tables; see the README's benchmark)."
+        ),
+    ] = None,
+    init_from: Annotated[
+        Path | None,
+        typer.Option(
+            help="Tables: an earlier run folder whose best model's first hidden layers start "
+            "every trial (frozen first, then fine-tuned); the data must have the same input "
+            "columns."
+        ),
+    ] = None,
+    init_layers: Annotated[
+        int, typer.Option(help="With --init-from: how many of its first hidden layers to reuse.")
+    ] = 1,
     backbone: Annotated[
         str,
         typer.Option(
@@ -171,6 +190,9 @@ def tune(
         test_size=test_size,
         patience=patience,
         guided=guided,
+        pretrain=pretrain,
+        init_from=init_from,
+        init_layers=init_layers,
         backbone=backbone,
         weights=weights,
         strict=strict,

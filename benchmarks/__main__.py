@@ -6,6 +6,7 @@ python -m benchmarks diagnostics [--data CSV] [--repeats N] [--epochs N]
 python -m benchmarks memory [--data CSV] [--trials N] [--epochs N] [--space NAME]
 python -m benchmarks trial_cost [--data CSV_OR_FOLDER] [--repeats N] [--trials N] [--epochs N]
 python -m benchmarks guided [--data FOLDER] [--budget 60] [--datasets a,b,...] [--seeds 0,1]
+python -m benchmarks pretrain [--data FOLDER] [--budget 60] [--datasets a,b,...] [--seeds 0,1]
 python -m benchmarks feature_cache [--data FOLDER] [--trials N] [--epochs N] [--backbone NAME]
 python -m benchmarks all          every one above with its defaults, one after the other
 """
@@ -21,6 +22,7 @@ from benchmarks import (
     feature_cache,
     guided,
     memory,
+    pretrain,
     quality,
     speed,
     trial_cost,
@@ -36,18 +38,20 @@ DEFAULT_DATA = {
     "trial_cost": SHARED / "tabular",
     "feature_cache": SHARED / "images/textures_gray64",
     "guided": SHARED / "tabular",
+    "pretrain": SHARED / "tabular",
 }
 RESULTS = Path(__file__).resolve().parent / "results"
 
 
 def _table(name: str, data: Path, args: argparse.Namespace) -> str:
     if name == "quality":
-        names = [n.strip() for n in args.datasets.split(",") if n.strip()]
-        return quality.run(data, budget=args.budget or 60.0, datasets=names)
+        return quality.run(data, budget=args.budget or 60.0, datasets=_datasets(name, args))
     if name == "guided":
-        names = [n.strip() for n in args.datasets.split(",") if n.strip()]
         seeds = [int(n) for n in args.seeds.split(",") if n.strip()]
-        return guided.run(data, budget=args.budget or 60.0, datasets=names, seeds=seeds)
+        return guided.run(data, args.budget or 60.0, _datasets(name, args), seeds)
+    if name == "pretrain":
+        seeds = [int(n) for n in args.seeds.split(",") if n.strip()]
+        return pretrain.run(data, args.budget or 60.0, _datasets(name, args), seeds)
     if name == "speed":
         return speed.run(data, budget=args.budget or 300.0)
     if name == "feature_cache":
@@ -63,11 +67,18 @@ def _table(name: str, data: Path, args: argparse.Namespace) -> str:
     return memory.run(data, trials=args.trials or 30, epochs=args.epochs or 10, space=args.space)
 
 
+def _datasets(name: str, args: argparse.Namespace) -> list[str]:
+    """``--datasets``, or the benchmark's own list (pretrain: the small tables)."""
+    if not args.datasets:
+        return list(pretrain.SMALL if name == "pretrain" else quality.DATASETS)
+    return [n.strip() for n in args.datasets.split(",") if n.strip()]
+
+
 def _missing(name: str, data: Path, args: argparse.Namespace) -> str | None:
     if not data.exists():
         return f"{data}: no such file or folder; pass --data PATH"
-    if name in ("quality", "guided"):
-        names = [n.strip() for n in args.datasets.split(",") if n.strip()]
+    if name in ("quality", "guided", "pretrain"):
+        names = _datasets(name, args)
         absent = [n for n in names if not (data / f"{n}.csv").is_file()]
         if absent:
             return f"{data}: no {', '.join(absent)} CSV(s)"
@@ -89,19 +100,20 @@ def main(argv: list[str] | None = None) -> int:
         "--data",
         type=Path,
         help="what to train on: a CSV, an image folder (feature_cache) or a folder of CSVs "
-        "(quality; trial_cost: its penguins.csv and adult.csv); the defaults are the shared "
-        "datasets and examples/data/penguins.csv",
+        "(quality, guided, pretrain; trial_cost: its penguins.csv and adult.csv); the "
+        "defaults are the shared datasets and examples/data/penguins.csv",
     )
     parser.add_argument(
-        "--budget", type=float, help="seconds per search (quality, guided 60; speed 300)"
+        "--budget", type=float, help="seconds per search (quality, guided, pretrain 60; speed 300)"
     )
     parser.add_argument(
         "--datasets",
-        default=",".join(quality.DATASETS),
-        help="quality, guided: comma-separated names of CSVs in --data (default: the 8 "
-        "shared tables)",
+        help="quality, guided, pretrain: comma-separated names of CSVs in --data (default: the "
+        "8 shared tables; pretrain: the 6 with fewer than 500 rows)",
     )
-    parser.add_argument("--seeds", default="0,1", help="guided: comma-separated seeds (0,1)")
+    parser.add_argument(
+        "--seeds", default="0,1", help="guided, pretrain: comma-separated seeds (0,1)"
+    )
     parser.add_argument("--repeats", type=int, help="repeats per arm (diagnostics 5, trial_cost 3)")
     parser.add_argument(
         "--epochs", type=int, help="epochs per trial (10; feature_cache 5; trial_cost 20 / 5)"

@@ -5,6 +5,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+import pytest
+
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.__main__ import main  # noqa: E402
@@ -99,3 +101,34 @@ def test_trial_cost_benchmark_smoke(tmp_path, data_dir, capsys):
         assert arm in table
     assert "| 1.00x |" in table  # the defaults arm against itself
     assert table.strip() in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    ("name", "arms"),
+    [("guided", ("guided", "unguided")), ("pretrain", ("pretrain", "no pretrain"))],
+)
+def test_side_by_side_benchmarks_smoke(tmp_path, data_dir, capsys, name, arms):
+    args = [name, "--data", str(data_dir), "--datasets", "iris", "--seeds", "0", "--budget", "3"]
+    assert main([*args, "--out", str(tmp_path)]) == 0
+    table = (tmp_path / f"{name}.md").read_text()
+    first, second = arms
+    assert (
+        f"| dataset | seed | {first}: trials (lost) | {first}: test | {first}: to 99% s |" in table
+    )
+    assert "\n| iris | 0 | " in table
+    assert f"- {first}: " in table and f"- {second}: " in table and " lost to pathologies " in table
+    assert f"- {first} scores higher than {second} on " in table
+    assert table.strip() in capsys.readouterr().out
+
+
+def test_seconds_to_near_best():
+    from benchmarks.arms import seconds_to_near_best
+
+    records = [
+        {"score": 1.0, "fit_seconds": 2.0},
+        {"score": None, "fit_seconds": 3.0},  # failed
+        {"score": 0.505, "fit_seconds": 1.0},  # within 1% of the final best 0.5
+        {"score": 0.5, "fit_seconds": 4.0},
+    ]
+    assert seconds_to_near_best(records) == 6.0
+    assert seconds_to_near_best([{"score": None, "fit_seconds": 1.0}]) is None

@@ -99,15 +99,18 @@ class GradientProbe(keras.callbacks.Callback):
         self._tap = keras.Model(model.inputs, [a.input for a in self._acts] + [model.outputs[0]])
         self._loss = keras.losses.get(model.loss)
         self._previous = [np.array(layer.kernel.numpy()) for layer in self._dense]
+        names = [layer.name for layer in self._dense]
         y = self.y
         if y.ndim == 1 and model.outputs[0].shape[-1] == 1:
             y = y.reshape(-1, 1)  # regression: match the (rows, 1) prediction
         self._x = tf.constant(self.x)
         self._y = tf.constant(y)
         self._step = tf.function(self._forward_backward)
+        if self.series.get("layers") == names:
+            return  # a second fit of the same network (fine-tuning) continues the series
         self.series = {
             "probe_rows": int(len(self.x)),
-            "layers": [layer.name for layer in self._dense],
+            "layers": names,
             "kinds": [
                 "conv" if isinstance(layer, keras.layers.Conv2D) else "dense"
                 for layer in self._dense

@@ -21,11 +21,19 @@ from autotune.models.params import LOSS_METRICS, initializer_of, pyramid_widths,
 STEPS_PER_EXECUTION = 32
 
 
-def build_network(params: dict[str, Any], n_inputs: int, n_outputs: int, task: str) -> keras.Model:
-    """A compiled MLP for the given hyperparameters (see :mod:`autotune.models.params`)."""
+def build_network(
+    params: dict[str, Any], n_inputs: int, n_outputs: int, task: str, front=None
+) -> keras.Model:
+    """A compiled MLP for the given hyperparameters (see :mod:`autotune.models.params`).
+
+    Args:
+        front: reused first hidden layers (a frozen copy of :func:`autotune.models.reuse.
+            reused_front`'s model) that the trial's own hidden layers sit on; None for none.
+    """
     p = resolve(params)
     inputs = keras.Input(shape=(n_inputs,), name="features")
-    return compile_network(inputs, hidden_layers(inputs, p), p, n_outputs, task, name="mlp")
+    x = inputs if front is None else front(inputs)
+    return compile_network(inputs, hidden_layers(x, p), p, n_outputs, task, name="mlp")
 
 
 def regularizer_of(p: dict[str, Any]):
@@ -64,26 +72,50 @@ def compile_network(
     """Add the output layer for the task to ``x`` and compile with the trial's optimizer."""
     if task == "classification":
         outputs = layers.Dense(n_outputs, activation="softmax", name="output")(x)
+    else:
+        outputs = layers.Dense(1, name="output")(x)
+    model = keras.Model(inputs, outputs, name=name)
+    model.compile(**compile_args(p, task))
+    return model
+
+
+def compile_args(p: dict[str, Any], task: str, lr_scale: float = 1.0) -> dict[str, Any]:
+    """``model.compile``'s arguments for a trial: its optimizer (the learning rate times
+    ``lr_scale``), the task's loss and the metrics the search records."""
+    if task == "classification":
         loss = "sparse_categorical_crossentropy"
         metrics = [
             keras.metrics.SparseCategoricalCrossentropy(name=LOSS_METRICS[task]),
             "accuracy",
         ]
     else:
-        outputs = layers.Dense(1, name="output")(x)
         loss = "mean_squared_error"
         metrics = [
             keras.metrics.MeanSquaredError(name=LOSS_METRICS[task]),
             keras.metrics.R2Score(name="r2"),
         ]
-    model = keras.Model(inputs, outputs, name=name)
     optimizer = build_optimizer(
-        p["optimizer"], p["learning_rate"], momentum=p["momentum"], clipnorm=p["clipnorm"]
+        p["optimizer"],
+        p["learning_rate"] * lr_scale,
+        momentum=p["momentum"],
+        clipnorm=p["clipnorm"],
     )
-    model.compile(
+    return dict(
         optimizer=optimizer, loss=loss, metrics=metrics, steps_per_execution=STEPS_PER_EXECUTION
     )
-    return model
+
+
+def schedule_callback(p: dict[str, Any], epochs: int, scale: float = 1.0):
+    """The learning rate of each epoch under the trial's schedule (times ``scale``), set and
+    logged (``learning_rate`` in the history)."""
+    return keras.callbacks.LearningRateScheduler(
+        lambda epoch, _lr: (
+            scale
+            * learning_rate_at(
+                p["lr_schedule"], p["learning_rate"], epoch, epochs, p["warmup_epochs"]
+            )
+        )
+    )
 
 
 class MLPHyperModel(kt.HyperModel):
@@ -95,51 +127,88 @@ class MLPHyperModel(kt.HyperModel):
         task: ``classification`` or ``regression``.
         fit_callbacks: callbacks shared by every trial (progress, time budget); they are
             added here, after KerasTuner's per-trial deep copy of the search callbacks.
+        diagnostics: measure gradient health every epoch (:class:`GradientProbe`).
+        pretrain: ``autoencoder``: pre-train the hidden layers greedily on the training
+            features before the supervised fit (:mod:`autotune.models.pretrain`); None: no.
+        front: reused first hidden layers from an earlier run (:mod:`autotune.models.reuse`):
+            each trial starts from a copy, frozen first, then fine-tuned; None: none.
     """
 
     def __init__(
-        self, n_inputs: int, n_outputs: int, task: str, fit_callbacks=(), diagnostics: bool = True
+        self,
+        n_inputs: int,
+        n_outputs: int,
+        task: str,
+        fit_callbacks=(),
+        diagnostics: bool = True,
+        pretrain: str | None = None,
+        front: keras.Model | None = None,
     ):
         super().__init__(name="mlp", tunable=True)
         self.n_inputs, self.n_outputs, self.task = n_inputs, n_outputs, task
         self.fit_callbacks = list(fit_callbacks)
         self.diagnostics = diagnostics
+        self.pretrain = pretrain
+        self.front = front
 
     def build(self, hp: kt.HyperParameters) -> keras.Model:
-        return build_network(hp.values, self.n_inputs, self.n_outputs, self.task)
+        front = None
+        if self.front is not None:
+            from autotune.models.reuse import frozen_copy
+
+            front = frozen_copy(self.front)
+        return build_network(hp.values, self.n_inputs, self.n_outputs, self.task, front)
 
     def fit(self, hp: kt.HyperParameters, model: keras.Model, x, y, **kwargs):
         """Train with the trial's batch size; the History carries the gradient-health series
-        as ``history.diagnostics`` (None when diagnostics are off)."""
+        as ``history.diagnostics`` (None when diagnostics are off), and what pre-training and
+        the reused layers' two phases did as ``history.pretraining`` / ``history.reuse``."""
         params = resolve(hp.values)
         callbacks = list(kwargs.pop("callbacks", [])) + self.fit_callbacks
         probe = None
         if self.diagnostics:
             probe = GradientProbe(*probe_rows(x, y), activation=params["activation"])
             callbacks.append(probe)
-        if params["lr_schedule"] != "constant":
-            epochs = kwargs.get("epochs", 1)
-            callbacks.append(
-                keras.callbacks.LearningRateScheduler(
-                    lambda epoch, _lr: learning_rate_at(
-                        params["lr_schedule"],
-                        params["learning_rate"],
-                        epoch,
-                        epochs,
-                        params["warmup_epochs"],
-                    )
-                )
-            )
+        pretraining = None
+        if self.pretrain == "autoencoder":
+            from autotune.models.pretrain import pretrain_autoencoder
+
+            pretraining = pretrain_autoencoder(model, x, params["batch_size"])
         if worth_a_pipeline(x):
             train = training_batches(x, y, params["batch_size"])
             if kwargs.get("validation_data") is not None:
                 kwargs["validation_data"] = evaluation_batches(*kwargs["validation_data"])
-            history = model.fit(train, callbacks=callbacks, shuffle=False, **kwargs)
+
+            def fit(more_callbacks, **overrides):
+                args = {**kwargs, **overrides}
+                return model.fit(train, callbacks=callbacks + more_callbacks, shuffle=False, **args)
         else:
-            history = model.fit(
-                x, y, batch_size=params["batch_size"], callbacks=callbacks, **kwargs
+
+            def fit(more_callbacks, **overrides):
+                args = {**kwargs, **overrides}
+                return model.fit(
+                    x,
+                    y,
+                    batch_size=params["batch_size"],
+                    callbacks=callbacks + more_callbacks,
+                    **args,
+                )
+
+        epochs = kwargs.get("epochs", 1)
+        reuse = None
+        if self.front is not None:
+            from autotune.models.reuse import fit_frozen_then_fine_tuned
+
+            history, reuse = fit_frozen_then_fine_tuned(
+                model, params, self.task, fit, epochs, callbacks
             )
+        elif params["lr_schedule"] != "constant":
+            history = fit([schedule_callback(params, epochs)])
+        else:
+            history = fit([])
         if probe:
             probe.series.update(task=self.task, baseline_loss=constant_loss(y, self.task))
         history.diagnostics = probe.series if probe else None
+        history.pretraining = pretraining
+        history.reuse = reuse
         return history

@@ -10,6 +10,7 @@ from autotune.errors import UsageError
 from autotune.spaces import SearchSpace
 
 TUNERS = ("random", "bayesian", "hyperband")
+PRETRAIN_METHODS = ("autoencoder",)
 # Without --max-trials or --time-budget a search runs this many trials; with a budget only,
 # trials go on until the budget is spent.
 DEFAULT_MAX_TRIALS = 20
@@ -34,6 +35,10 @@ class TuneOptions:
     test_size: float = 0.2
     patience: int | None = 5  # None: no early stopping (diagnose)
     guided: bool = False  # earlier trials' findings steer later trials (random, bayesian)
+    # Tables only.
+    pretrain: str | None = None  # autoencoder: greedy layer-wise pre-training of hidden layers
+    init_from: Path | None = None  # an earlier run whose first hidden layers start each trial
+    init_layers: int = 1  # how many of them
     # Image folders only.
     backbone: str = "auto"
     weights: str = "imagenet"
@@ -65,7 +70,18 @@ class TuneOptions:
             )
         if self.resume and not self.out:
             raise UsageError("--resume needs --out RUN_DIR: the run folder to continue")
+        if self.pretrain is not None and self.pretrain not in PRETRAIN_METHODS:
+            raise UsageError(
+                f"--pretrain {self.pretrain!r} is not one of {', '.join(PRETRAIN_METHODS)}"
+            )
+        if self.init_layers < 1:
+            raise UsageError(f"--init-layers {self.init_layers}: must be at least 1")
         self.data = Path(self.data)
+        if self.data.is_dir() and (self.pretrain or self.init_from):
+            raise UsageError(
+                "--pretrain and --init-from apply to tables; for images the backbones "
+                "(--backbone) are the pre-trained layers"
+            )
         if not self.data.is_dir():
             image_only = (self.backbone != "auto", self.weights != "imagenet", self.strict)
             if any(image_only) or self.image_size is not None:
@@ -76,6 +92,13 @@ class TuneOptions:
             if self.space is None:
                 self.space = "mlp"
         self.out = Path(self.out) if self.out else default_out(self.data)
+        if self.init_from is not None:
+            self.init_from = Path(self.init_from)
+            if self.init_from.resolve() == self.out.resolve():
+                raise UsageError(
+                    f"--init-from {self.init_from}: the run folder this run writes; pass an "
+                    "earlier run's folder"
+                )
 
 
 def default_out(data: Path) -> Path:

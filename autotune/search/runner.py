@@ -54,7 +54,7 @@ def run_search(options: TuneOptions, progress_console=None) -> dict[str, Any]:
     """
     options.check()
     images = options.data.is_dir()
-    backbones, space_note = {}, None
+    backbones, space_note, init_from = {}, None, None
     if images:
         data = load_images(
             options.data,
@@ -78,6 +78,10 @@ def run_search(options: TuneOptions, progress_console=None) -> dict[str, Any]:
             test_size=options.test_size,
             seed=options.seed,
         )
+        if options.init_from is not None:
+            from autotune.search.init_from import check_init_from
+
+            init_from = check_init_from(options.init_from, data.preprocessing, options.init_layers)
     folder = RunFolder(options.out)
     previous = folder.read_run() if options.resume and folder.run_json.exists() else None
     folder.create(overwrite=options.overwrite, resume=options.resume)
@@ -101,6 +105,7 @@ def run_search(options: TuneOptions, progress_console=None) -> dict[str, Any]:
         "direction": DIRECTION,
         "score": f"{metric} of the best epoch (without the L1/L2 penalty); lower is better",
         "space": space.to_dict(),
+        "init_from": init_from,
         "space_choice": space_note,
         "tuner": options.tuner,
         "seed": options.seed,
@@ -130,6 +135,14 @@ def run_search(options: TuneOptions, progress_console=None) -> dict[str, Any]:
     _announce(progress, data, folder)
     if space_note:
         progress.log(f"space: {space.name} ({space_note})")
+    if init_from:
+        progress.log(
+            f"starting from: the first {init_from['layers']} hidden layer(s) of "
+            f"{init_from['run_dir']} (trial {init_from['source_trial']}), frozen first, then "
+            "fine-tuned"
+        )
+    if options.pretrain:
+        progress.log(f"pre-training: {options.pretrain}, greedy, layer by layer, every trial")
     if previous is not None:
         progress.log(
             f"resuming: {len(records)} finished trial(s) kept; a trial cut short is run again"
@@ -145,7 +158,7 @@ def run_search(options: TuneOptions, progress_console=None) -> dict[str, Any]:
     else:
         from autotune.search.tables import TabularProblem
 
-        problem = TabularProblem(data)
+        problem = TabularProblem(data, pretrain=options.pretrain, init_from=init_from)
 
     def trial_done(record: dict[str, Any]) -> None:
         records[record["trial_id"]] = record
@@ -222,6 +235,8 @@ RESUME_MUST_MATCH = (
     (("seed",), "--seed"),
     (("tuner",), "--tuner"),
     (("space", "hyperparameters"), "the search space"),
+    (("options", "pretrain"), "--pretrain"),
+    (("init_from",), "--init-from / --init-layers"),
 )
 
 

@@ -18,6 +18,7 @@ from autotune.data.preprocessing import (
     model_inputs,
 )
 from autotune.data.tabular import TabularData, normalise_labels
+from autotune.errors import UsageError
 from autotune.metrics import classification_scores, regression_scores
 from autotune.models.mlp import MLPHyperModel
 from autotune.models.params import objective_name
@@ -29,8 +30,14 @@ class TabularProblem:
     The test rows are not encoded here: the search never sees them.
     """
 
-    def __init__(self, data: TabularData):
+    def __init__(
+        self,
+        data: TabularData,
+        pretrain: str | None = None,
+        init_from: dict[str, Any] | None = None,
+    ):
         self.data = data
+        self.pretrain = pretrain
         spec = data.preprocessing
         self.objective = objective_name(spec.task)
         self.preprocessor = build_preprocessor(spec)
@@ -38,11 +45,27 @@ class TabularProblem:
             (encode(self.preprocessor, s.features, spec), spec.encode_target(s.target))
             for s in (data.splits["train"], data.splits["val"])
         )
+        self.front = None
+        if init_from is not None:  # checked: same encoded inputs
+            from autotune.models.reuse import reused_front
+
+            self.front = reused_front(init_from["best_model"], init_from["layers"])
+            if self.front.inputs[0].shape[-1] != self.train[0].shape[1]:
+                raise UsageError(
+                    f"--init-from {init_from['run_dir']}: its model takes "
+                    f"{self.front.inputs[0].shape[-1]} encoded inputs, this data makes "
+                    f"{self.train[0].shape[1]}; transfer needs the same input columns"
+                )
 
     def hypermodel(self, fit_callbacks) -> MLPHyperModel:
         spec = self.data.preprocessing
         return MLPHyperModel(
-            self.train[0].shape[1], spec.n_outputs, spec.task, fit_callbacks=fit_callbacks
+            self.train[0].shape[1],
+            spec.n_outputs,
+            spec.task,
+            fit_callbacks=fit_callbacks,
+            pretrain=self.pretrain,
+            front=self.front,
         )
 
     def export(self, network: keras.Model, params: dict[str, Any]) -> keras.Model:

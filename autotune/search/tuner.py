@@ -167,6 +167,8 @@ class RecordingMixin:
             run["initial_epoch"] = int(histories[-1].params.get("initial_epoch", 0) or 0)
             run["max_epochs"] = int(histories[-1].params.get("epochs", self.epoch_limit))
             run["diagnostics"] = getattr(histories[-1], "diagnostics", None)
+            run["pretraining"] = getattr(histories[-1], "pretraining", None)
+            run["reuse"] = getattr(histories[-1], "reuse", None)
         if self.deadline_callback is not None and self.deadline_callback.fired:
             run["stopped_by"] = self.deadline_callback.reason
         return results
@@ -222,6 +224,9 @@ def trial_record(trial, run: dict[str, Any], metric: str) -> dict[str, Any]:
         "history": history,
         "diagnostics": run.get("diagnostics"),
     }
+    for extra in ("pretraining", "reuse"):  # --pretrain, --init-from
+        if run.get(extra):
+            record[extra] = run[extra]
     if best:
         for key, values in history.items():
             if key.startswith("val_") and key != metric and best[1] < len(values):

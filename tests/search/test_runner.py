@@ -138,12 +138,28 @@ def test_time_budget_stops_the_running_trial_and_starts_no_new_one(tmp_path, dat
         ({"max_epochs": 0}, "--max-epochs 0: must be at least 1"),
         ({"time_budget": -5}, "--time-budget -5: must be a positive number of seconds"),
         ({"tuner": "grid"}, "--tuner 'grid' is not one of random, bayesian, hyperband"),
+        ({"pretrain": "rbm"}, "--pretrain 'rbm' is not one of autoencoder"),
+        ({"init_layers": 0}, "--init-layers 0: must be at least 1"),
     ],
 )
 def test_bad_options(tmp_path, data_dir, options, message):
     with pytest.raises(UsageError, match=message):
         run_search(TuneOptions(data=data_dir / "iris.csv", out=tmp_path / "run", **options))
     assert not (tmp_path / "run").exists()
+
+
+@pytest.mark.parametrize("option", [{"pretrain": "autoencoder"}, {"init_from": "some_run"}])
+def test_table_only_options_refuse_image_folders(tmp_path, option):
+    (tmp_path / "images" / "cats").mkdir(parents=True)
+    with pytest.raises(UsageError, match="--pretrain and --init-from apply to tables"):
+        run_search(TuneOptions(data=tmp_path / "images", out=tmp_path / "run", **option))
+    assert not (tmp_path / "run").exists()
+
+
+def test_init_from_cannot_be_the_run_it_writes(tmp_path, data_dir):
+    out = tmp_path / "run"
+    with pytest.raises(UsageError, match="the run folder this run writes"):
+        run_search(TuneOptions(data=data_dir / "iris.csv", out=out, init_from=out))
 
 
 def test_diverging_trials_fail_and_are_never_the_best(tmp_path, data_dir):
