@@ -66,6 +66,13 @@ def print_summary(info: dict[str, Any], out: Path, report: Path | None) -> None:
         f"trials: {trials['run']} run, {trials['completed']} completed, "
         f"{trials['failed']} failed, in {info['elapsed_seconds']:.0f} s"
     )
+    guidance = info.get("guidance") or {}
+    if guidance.get("enabled"):
+        steered = len({i["trial_id"] for i in guidance["interventions"]})
+        console.print(
+            f"guided: findings changed the values of {steered} trial(s) before they ran "
+            "(the report's Guided search lists them)"
+        )
     console.print(f"run folder: {folder.path.resolve()}")
     if report:
         console.print(f"report: {report.resolve().as_uri()}")

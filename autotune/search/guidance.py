@@ -11,6 +11,9 @@ wrote them) and applies three rules, each drawn from SEED.md's remedies:
 - ``clip_exploding``: after ``exploding_gradients`` or ``nan_loss`` at learning rate ``lr``,
   a later trial at ``lr / 2`` or above without clipping gets the space's smallest positive
   ``clipnorm``.
+- ``leaky_after_dying``: after ``dying_relu`` with ``relu`` at learning rate ``lr``, a later
+  ``relu`` trial at ``lr / 2`` or above gets ``leaky_relu`` (its units keep a gradient below
+  zero, so they cannot die), when the space offers it.
 - ``floor_regularisation``: once ``OVERFIT_TRIALS`` trials overfit, later trials get
   dropout >= ``DROPOUT_FLOOR`` and L2 >= ``L2_FLOOR`` (the nearest values the space allows).
 
@@ -48,6 +51,10 @@ RULES = {
     "clip_exploding": (
         "exploding_gradients or nan_loss at learning rate lr: later trials at "
         f"lr x {LR_REACH:g} or above get gradient clipping (clipnorm)"
+    ),
+    "leaky_after_dying": (
+        f"dying_relu with relu at learning rate lr: later relu trials at lr x {LR_REACH:g} or "
+        "above get leaky_relu"
     ),
     "floor_regularisation": (
         f"overfitting in {OVERFIT_TRIALS} trials: later trials get dropout >= "
@@ -116,6 +123,8 @@ class Guide:
                 if name in names:
                     found["clip_exploding"].append((tid, p["learning_rate"], name))
                     break
+            if "dying_relu" in names and p["activation"] == "relu":
+                found["leaky_after_dying"].append((tid, p["learning_rate"]))
             if "overfitting" in names:
                 found["floor_regularisation"].append((tid,))
         return found
@@ -140,6 +149,7 @@ class Guide:
         for rule, act in (
             ("avoid_saturating_depth", self._avoid_saturating_depth),
             ("clip_exploding", self._clip_exploding),
+            ("leaky_after_dying", self._leaky_after_dying),
             ("floor_regularisation", self._floor_regularisation),
         ):
             if not found[rule]:
@@ -200,6 +210,26 @@ class Guide:
             "why": (
                 f"trial {tid} had {name.replace('_', ' ')} at learning rate {rate:.2g}; this "
                 f"trial's is {lr:.2g}"
+            ),
+        }
+
+    def _leaky_after_dying(self, values, evidence) -> dict[str, Any] | None:
+        hp = self.searched.get("activation")
+        lr = values.get("learning_rate")
+        if values.get("activation") != "relu" or lr is None or hp is None:
+            return None
+        if "leaky_relu" not in hp.values:
+            return None
+        hits = [(tid, rate) for tid, rate in evidence if lr >= rate * LR_REACH]
+        if not hits:
+            return None
+        tid, rate = min(hits, key=lambda h: h[1])
+        return {
+            "finding": "dying_relu",
+            "evidence": [h[0] for h in hits],
+            "changed": self._set(values, "activation", "leaky_relu"),
+            "why": (
+                f"trial {tid}'s ReLUs died at learning rate {rate:.2g}; this trial's is {lr:.2g}"
             ),
         }
 

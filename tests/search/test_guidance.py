@@ -94,6 +94,21 @@ def test_explosions_clip_later_trials_at_that_learning_rate(run_dir, finding, st
     assert "trial 0002: clipnorm 0 -> 1 (trial 0000 had" in describe_intervention(made)
 
 
+def test_dead_relus_make_later_relu_trials_leaky_at_that_learning_rate(run_dir):
+    _record(run_dir, "0000", ["dying_relu"], activation="relu", learning_rate=0.08)
+    guide = Guide(run_dir, _space())
+    slow = _values(activation="relu", learning_rate=0.01)
+    assert guide.steer("0001", slow) == [] and slow["activation"] == "relu"
+    fast = _values(activation="relu", learning_rate=0.05)
+    (made,) = guide.steer("0002", fast)
+    assert fast["activation"] == "leaky_relu" and made["rule"] == "leaky_after_dying"
+    elu = _values(activation="elu", learning_rate=0.05)
+    assert guide.steer("0003", elu) == []  # only relu units die this way
+    no_leaky = _space(activation={"type": "choice", "values": ["relu", "tanh"]})
+    values = _values(activation="relu", learning_rate=0.05)
+    assert Guide(run_dir, no_leaky).steer("0004", values) == []
+
+
 def test_overfitting_floors_dropout_and_l2_after_two_trials(run_dir):
     _record(run_dir, "0000", ["overfitting"])
     guide = Guide(run_dir, _space())
@@ -175,19 +190,3 @@ def test_a_guided_search_clips_after_a_real_explosion(tmp_path, data_dir):
         assert intervention["trial_id"] in {t["trial_id"] for t in later}
     run = json.loads((out / "run.json").read_text())
     assert run["guidance"]["interventions"] == guidance["interventions"]
-
-
-def test_unguided_and_hyperband_searches_say_so(tmp_path, data_dir):
-    info = run_search(
-        TuneOptions(
-            data=data_dir / "iris.csv",
-            space="fast",
-            tuner="hyperband",
-            max_trials=2,
-            max_epochs=2,
-            guided=True,
-            out=tmp_path / "run",
-        )
-    )
-    assert info["guidance"]["enabled"] is False
-    assert "hyperband" in info["guidance"]["why_off"]

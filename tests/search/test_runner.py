@@ -106,11 +106,16 @@ def test_other_strategies(tmp_path, data_dir, tuner):
             tuner=tuner,
             max_trials=2,
             max_epochs=2,
+            guided=True,
             out=tmp_path / "run",
         )
     )
     assert info["status"] == "completed"
     assert 1 <= info["trials"]["run"] <= 2
+    # Hyperband continues trials with their values: a guide would change a running model.
+    assert info["guidance"]["enabled"] is (tuner == "bayesian")
+    if tuner == "hyperband":
+        assert "hyperband" in info["guidance"]["why_off"]
 
 
 def test_time_budget_stops_the_running_trial_and_starts_no_new_one(tmp_path, data_dir):
