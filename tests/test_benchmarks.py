@@ -108,7 +108,7 @@ def test_trial_cost_benchmark_smoke(tmp_path, data_dir, capsys):
     [("guided", ("guided", "unguided")), ("pretrain", ("pretrain", "no pretrain"))],
 )
 def test_side_by_side_benchmarks_smoke(tmp_path, data_dir, capsys, name, arms):
-    args = [name, "--data", str(data_dir), "--datasets", "iris", "--seeds", "0", "--budget", "3"]
+    args = [name, "--data", str(data_dir), "--datasets", "iris", "--seeds", "0", "--budget", "2"]
     assert main([*args, "--out", str(tmp_path)]) == 0
     table = (tmp_path / f"{name}.md").read_text()
     first, second = arms
