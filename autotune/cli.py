@@ -119,7 +119,7 @@ def tune(
             "where gradients vanished, gradient clipping where they exploded, a dropout / L2 "
             "floor after overfitting (random and bayesian tuners).",
         ),
-    ] = False,
+    ] = True,
     pretrain: Annotated[
         str | None,
         typer.Option(

@@ -34,7 +34,7 @@ class TuneOptions:
     resume: bool = False
     test_size: float = 0.2
     patience: int | None = 5  # None: no early stopping (diagnose)
-    guided: bool = False  # earlier trials' findings steer later trials (random, bayesian)
+    guided: bool = True  # earlier trials' findings steer later trials (random, bayesian)
     # Tables only.
     pretrain: str | None = None  # autoencoder: greedy layer-wise pre-training of hidden layers
     init_from: Path | None = None  # an earlier run whose first hidden layers start each trial
