@@ -1,4 +1,4 @@
-"""Remedies from SEED.md, ordered by what a trial's own hyperparameters suggest.
+"""Remedies for each finding, ordered by what a trial's own hyperparameters suggest.
 
 Each remedy is ``{"id", "text", "change"}``: ``change`` maps hyperparameter names to the values
 to try (empty when the remedy is not a hyperparameter, such as more data). A remedy that the

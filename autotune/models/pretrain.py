@@ -5,8 +5,9 @@ activation) learns to encode the rows it receives: it is trained as the encoder 
 one-block autoencoder whose linear decoder reconstructs the block's input, on the training
 features (no labels). The input of block ``k`` is what blocks ``1..k-1``, already
 pre-trained, make of the rows; the decoder is thrown away. This is the unsupervised
-pre-training of Hinton & Salakhutdinov (2006) and Bengio et al. (2007) that SEED.md
-describes: a start for the weights that reflects the data, useful when labels are few.
+pre-training of Hinton & Salakhutdinov (2006) and Bengio et al. (2007): a start for the
+weights that reflects the data, meant for when labels are few. On the small shared tables
+it made the search worse within the same time budget (``python -m benchmarks pretrain``).
 
 The encoder is the network's own layer objects, so training the autoencoder trains the
 network's weights in place; nothing is copied.

@@ -1,8 +1,8 @@
 """The first hidden layers of an earlier run's best model, reused on a new table.
 
-SEED.md's "reuse the early layers", in tabular form: the early layers of a network trained on
-one table have learnt features of its input columns; a new table with the same columns
-(:mod:`autotune.search.init_from` checks that) can start from them. Each trial's network is
+Transfer learning's "reuse the early layers", in tabular form: the early layers of a network
+trained on one table have learnt features of its input columns; a new table with the same
+columns (:mod:`autotune.search.init_from` checks that) can start from them. Each trial's network is
 ``inputs -> reused layers -> the trial's own hidden layers -> output``, trained in two phases
 as Keras' transfer-learning guide does:
 

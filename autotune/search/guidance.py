@@ -2,7 +2,8 @@
 
 The oracle (random or Bayesian) proposes a trial's values; before the trial starts,
 :class:`Guide` reads the finished trials' records (``trials/<id>.json``, whichever process
-wrote them) and applies three rules, each drawn from SEED.md's remedies:
+wrote them) and applies four rules, each one of the remedies the diagnostics suggest
+(:mod:`autotune.diagnostics.remedies`), applied for the finding's next occurrence:
 
 - ``avoid_saturating_depth``: a trial with ``vanishing_gradients`` whose activation
   saturates (sigmoid, tanh) at depth ``d >= DEEP`` bans that region: a later trial with a
