@@ -50,8 +50,8 @@ def check_init_from(run_dir: Path, here: Preprocessing, layers: int) -> dict[str
             f"layer(s); pass 1 to {hidden}"
         )
     return {
-        "run_dir": str(run_dir),
-        "best_model": str(folder.best_model),
+        "run_dir": str(folder.path.resolve()),
+        "best_model": str(folder.best_model.resolve()),
         "source_trial": info["best_trial"]["trial_id"],
         "source_layers": hidden,
         "layers": layers,
