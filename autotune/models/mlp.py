@@ -175,24 +175,17 @@ class MLPHyperModel(kt.HyperModel):
 
             pretraining = pretrain_autoencoder(model, x, params["batch_size"])
         if worth_a_pipeline(x):
-            train = training_batches(x, y, params["batch_size"])
+            data = (training_batches(x, y, params["batch_size"]),)
+            feeding = {"shuffle": False}  # the pipeline reshuffles every epoch
             if kwargs.get("validation_data") is not None:
                 kwargs["validation_data"] = evaluation_batches(*kwargs["validation_data"])
-
-            def fit(more_callbacks, **overrides):
-                args = {**kwargs, **overrides}
-                return model.fit(train, callbacks=callbacks + more_callbacks, shuffle=False, **args)
         else:
+            data, feeding = (x, y), {"batch_size": params["batch_size"]}
 
-            def fit(more_callbacks, **overrides):
-                args = {**kwargs, **overrides}
-                return model.fit(
-                    x,
-                    y,
-                    batch_size=params["batch_size"],
-                    callbacks=callbacks + more_callbacks,
-                    **args,
-                )
+        def fit(more_callbacks, **overrides):
+            """``model.fit`` with the trial's data and callbacks, plus ``more_callbacks``."""
+            args = {**kwargs, **feeding, **overrides}
+            return model.fit(*data, callbacks=callbacks + more_callbacks, **args)
 
         epochs = kwargs.get("epochs", 1)
         reuse = None
