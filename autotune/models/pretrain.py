@@ -64,9 +64,9 @@ def pretrain_autoencoder(
     done = []
     for block in hidden_blocks(model):
         dense = block[0]
-        if len(done) == 0:
+        if dense.input is model.inputs[0]:
             rows = x
-        else:
+        else:  # what the layers below (pre-trained blocks, or reused layers) make of the rows
             feed = keras.Model(model.inputs, dense.input)
             rows = feed.predict(x, batch_size=1024, verbose=0)
         inputs = keras.Input(shape=rows.shape[1:], name="block_input")

@@ -71,3 +71,20 @@ def test_a_pretrained_search_records_each_trials_pretraining(tmp_path, data_dir)
         layers = record["hyperparameters"]["n_layers"]
         assert pre["method"] == "autoencoder" and len(pre["layers"]) == layers
     keras.models.load_model(out / "best_model.keras", safe_mode=True)
+
+
+def test_pretraining_starts_from_the_reused_layers_output(data_dir):
+    """With --init-from, the first own block receives the reused layers' output, not the rows;
+    the reused (frozen) layers are not pre-trained."""
+    from autotune.models.reuse import frozen_copy
+
+    x = _features(data_dir)
+    inputs = keras.Input(shape=(x.shape[1],))
+    earlier = keras.Model(inputs, keras.layers.Dense(6, activation="relu")(inputs), name="reused")
+    front = frozen_copy(earlier)
+    model = build_network({"n_layers": 2, "units": 8}, x.shape[1], 3, "classification", front)
+    reused_before = front.get_weights()
+    record = pretrain_autoencoder(model, x, batch_size=32, epochs=3)
+    assert [r["layer"] for r in record["layers"]] == ["dense_1", "dense_2"]
+    for a, b in zip(reused_before, model.get_layer("reused").get_weights(), strict=True):
+        np.testing.assert_array_equal(a, b)
