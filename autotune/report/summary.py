@@ -88,8 +88,11 @@ def summary_info(run: RunData) -> dict[str, Any]:
         "direction": info.get("direction", "min"),
         "score_text": info.get("score"),
         "tuner": info.get("tuner"),
-        "guided": (info.get("guidance") or {}).get("enabled"),
-        "interventions": len((run.guidance or {}).get("interventions", [])),
+        "guided": (run.guidance or {}).get("enabled"),
+        # Trials steered (a trial may have been changed by more than one rule).
+        "interventions": len(
+            {i["trial_id"] for i in (run.guidance or {}).get("interventions", [])}
+        ),
         "pretrain": (info.get("options") or {}).get("pretrain"),
         "init_from": info.get("init_from"),
         "space": info.get("space", {}).get("name"),

@@ -85,6 +85,12 @@ def _smallest_positive(hp) -> Any:
     return _raise_to(hp, 1.0) if hp.max_value > 0 else None
 
 
+def _reached(lr: float, evidence: list[tuple]) -> list[tuple]:
+    """The ``(trial_id, learning_rate, ...)`` evidence whose learning rate ``lr`` reaches
+    (at least ``LR_REACH`` times it)."""
+    return [hit for hit in evidence if lr >= hit[1] * LR_REACH]
+
+
 class Guide:
     """Reads the finished trials' findings and steers the values of the next trial.
 
@@ -199,7 +205,7 @@ class Guide:
         lr = values.get("learning_rate")
         if hp is None or lr is None or values.get("clipnorm"):
             return None
-        hits = [(tid, rate, name) for tid, rate, name in evidence if lr >= rate * LR_REACH]
+        hits = _reached(lr, evidence)
         clip = _smallest_positive(hp)
         if not hits or clip is None:
             return None
@@ -221,7 +227,7 @@ class Guide:
             return None
         if "leaky_relu" not in hp.values:
             return None
-        hits = [(tid, rate) for tid, rate in evidence if lr >= rate * LR_REACH]
+        hits = _reached(lr, evidence)
         if not hits:
             return None
         tid, rate = min(hits, key=lambda h: h[1])

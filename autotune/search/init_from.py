@@ -18,8 +18,9 @@ from autotune.runs import RunFolder, read_json
 
 
 def check_init_from(run_dir: Path, here: Preprocessing, layers: int) -> dict[str, Any]:
-    """The source run's figures (``run_dir``, ``best_model``, ``n_layers``, ``layers``) when
-    ``layers`` of its hidden layers can start this run's networks.
+    """The source run's figures (``run_dir``, ``best_model``, ``source_trial``,
+    ``source_layers``, ``layers``) when ``layers`` of its hidden layers can start this run's
+    networks.
 
     Raises:
         UsageError: no finished tabular run there, or inputs that do not match.
@@ -39,8 +40,6 @@ def check_init_from(run_dir: Path, here: Preprocessing, layers: int) -> dict[str
     there = Preprocessing.from_dict(info["preprocessing"])
     _same_inputs(flag, there, here)
     params = info["best_trial"]["hyperparameters"]
-    if params.get("backbone", "none") != "none" or "conv_blocks" in params:
-        raise UsageError(f"{flag}: an image run; --init-from reuses a table run's layers")
     hidden = int(params.get("n_layers", 0))
     if hidden < 1:
         raise UsageError(f"{flag}: its best model has no hidden layer to reuse")
@@ -59,12 +58,16 @@ def check_init_from(run_dir: Path, here: Preprocessing, layers: int) -> dict[str
     }
 
 
+def _kinds(spec: Preprocessing) -> dict[str, str]:
+    """Each feature column's kind, ``numeric`` or ``categorical``, in the encoding's order."""
+    kinds = {c.column: "numeric" for c in spec.numeric}
+    kinds.update({c.column: "categorical" for c in spec.categorical})
+    return kinds
+
+
 def _same_inputs(flag: str, there: Preprocessing, here: Preprocessing) -> None:
     """Refuse, naming the first column that differs, when the encoded inputs differ."""
-    old = {c.column: "numeric" for c in there.numeric}
-    old.update({c.column: "categorical" for c in there.categorical})
-    new = {c.column: "numeric" for c in here.numeric}
-    new.update({c.column: "categorical" for c in here.categorical})
+    old, new = _kinds(there), _kinds(here)
     missing = [c for c in old if c not in new]
     if missing:
         raise UsageError(
@@ -83,9 +86,7 @@ def _same_inputs(flag: str, there: Preprocessing, here: Preprocessing) -> None:
                 f"{flag}: column {column!r} is {kind} here but was {old[column]} there; "
                 "transfer needs the same input columns"
             )
-    if [c.column for c in there.numeric] != [c.column for c in here.numeric] or [
-        c.column for c in there.categorical
-    ] != [c.column for c in here.categorical]:
+    if list(old) != list(new):
         raise UsageError(
             f"{flag}: the same columns in another order; put the CSV's columns in the order "
             "of the earlier run's data"
