@@ -297,7 +297,10 @@ def _stop_on_ctrl_c(search, progress: SearchProgress, folder: RunFolder, info: d
     try:
         yield
     finally:
-        signal.signal(signal.SIGINT, previous)
+        # After a first Ctrl-C the second-press handler stays for the rest of the process:
+        # a second press while the partial report is written still stops at once, cleanly.
+        if signal.getsignal(signal.SIGINT) is first:
+            signal.signal(signal.SIGINT, previous)
 
 
 def _guidance(search, options: TuneOptions) -> dict[str, Any]:
