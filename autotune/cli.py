@@ -165,6 +165,52 @@ def tune(
             "median image's longer side rounded up to a multiple of 32, within 32-224]"
         ),
     ] = None,
+    role: Annotated[
+        str | None,
+        typer.Option(
+            help="Distributed search (tables): chief serves KerasTuner's oracle at --oracle and "
+            "writes the results; worker runs trials for it. All share --out (a shared file "
+            "system).",
+            rich_help_panel="Distributed search",
+        ),
+    ] = None,
+    oracle: Annotated[
+        str | None,
+        typer.Option(
+            help="HOST:PORT the chief listens on (port 0: a free one, printed and written to "
+            "run.json) and the workers connect to.",
+            rich_help_panel="Distributed search",
+        ),
+    ] = None,
+    worker_id: Annotated[
+        int | None,
+        typer.Option(
+            help="A worker's number, unique within the search.",
+            rich_help_panel="Distributed search",
+        ),
+    ] = None,
+    workers: Annotated[
+        int,
+        typer.Option(
+            help="Run a chief here and start this many worker processes on this machine.",
+            rich_help_panel="Distributed search",
+        ),
+    ] = 0,
+    connect_timeout: Annotated[
+        float,
+        typer.Option(
+            help="A worker fails when the chief has not answered for this many seconds.",
+            rich_help_panel="Distributed search",
+        ),
+    ] = 120.0,
+    worker_timeout: Annotated[
+        float,
+        typer.Option(
+            help="The chief declares a worker lost (its trial failed) after this many seconds "
+            "without its heartbeat.",
+            rich_help_panel="Distributed search",
+        ),
+    ] = 60.0,
 ) -> None:
     """Search for the best network on a CSV file or an image folder; save it with a ranked
     table of trials and a report.
@@ -197,7 +243,28 @@ def tune(
         weights=weights,
         strict=strict,
         image_size=image_size,
+        role=role,
+        oracle=oracle,
+        worker_id=worker_id,
+        workers=workers,
+        connect_timeout=connect_timeout,
+        worker_timeout=worker_timeout,
     )
+    if role == "worker":
+        from autotune.search.worker import run_worker
+
+        try:
+            done = run_worker(options)
+        except KeyboardInterrupt:
+            print("autotune: interrupted", file=sys.stderr)
+            raise typer.Exit(130) from None
+        typer.echo(
+            f"{done['worker']}: ran {len(done['trials'])} trial(s) "
+            f"({', '.join(done['trials']) or 'none'}) in {done['seconds']:.0f} s; the chief "
+            f"writes the results to {options.out}",
+            err=True,
+        )
+        return
     try:
         info = run_search(options)
     except KeyboardInterrupt:

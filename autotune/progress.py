@@ -131,15 +131,16 @@ class SearchProgress:
             self.best = (record["trial_id"], score)
         status = record["status"]
         mark = "  [green]new best[/]" if is_best else ""
+        trial = record["trial_id"] + (f" ({record['worker']})" if record.get("worker") else "")
         if status == "completed":
             line = (
-                f"trial {record['trial_id']}  {self.metric} {_fmt(score)}  "
+                f"trial {trial}  {self.metric} {_fmt(score)}  "
                 f"{record.get('epochs_run', 0)} epochs  {record.get('fit_seconds', 0):.1f}s"
                 f"  {_health(record)}{mark}"
             )
         else:
             line = (
-                f"trial {record['trial_id']}  [red]{status}[/]: {escape(record.get('error') or '')}"
+                f"trial {trial}  [red]{status}[/]: {escape(record.get('error') or '')}"
                 f"  {_health(record)}"
             )
         self.log(line)

@@ -7,6 +7,7 @@ Layout (the contract users script against)::
                           budgets, library versions, status, best trial, test scores
       trials.csv          one row per trial, ranked (columns: TRIALS_COLUMNS + hyperparameters)
       trials/<id>.json    one trial: hyperparameters, per-epoch history, status, error
+      workers/            a distributed search's worker heartbeats (and local workers' logs)
       best_model.keras    the best model with its preprocessing; raw rows in, predictions out
       tuner/              KerasTuner's own project folder (oracle state, checkpoints)
       report.html         the report, rebuilt from the files above by ``autotune report``
@@ -41,8 +42,10 @@ TRIALS_COLUMNS: dict[str, str] = {
     "val_r2": "validation R² at the best epoch (regression)",
     "best_epoch": "epoch (1-based) with the best score; the model is restored from it",
     "epochs_run": "epochs trained before early stopping, the epoch limit or the time budget",
-    "stopped_by": "early_stopping, max_epochs, time_budget, interrupted, nan_loss or error",
+    "stopped_by": "early_stopping, max_epochs, time_budget, interrupted, nan_loss, error or "
+    "worker_lost (a distributed search's worker stopped during the trial)",
     "fit_seconds": "wall-clock seconds spent building and training the trial",
+    "worker": "the worker that ran the trial (a distributed search only)",
     "error": "why a failed trial failed (one line)",
 }
 # After the hyperparameter columns:

@@ -66,6 +66,16 @@ def print_summary(info: dict[str, Any], out: Path, report: Path | None) -> None:
         f"trials: {trials['run']} run, {trials['completed']} completed, "
         f"{trials['failed']} failed, in {info['elapsed_seconds']:.0f} s"
     )
+    cluster = info.get("distributed")
+    if cluster:
+        console.print(f"distributed: the chief served the oracle at {cluster['oracle']}")
+        for name, worker in cluster["workers"].items():
+            lost = f"; lost: {worker['lost']}" if worker.get("lost") else ""
+            console.print(
+                f"  {name} ({worker.get('host') or '?'}): ran {len(worker['trials'])} trial(s)"
+                f"{lost}",
+                markup=False,
+            )
     guidance = info.get("guidance") or {}
     if guidance.get("enabled"):
         steered = len({i["trial_id"] for i in guidance["interventions"]})

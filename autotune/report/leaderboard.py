@@ -60,6 +60,8 @@ def leaderboard_info(run: RunData) -> dict[str, Any]:
                 ],
                 "error": trial.get("error"),
                 "guided": steered.get(trial["trial_id"]),
+                "worker": trial.get("worker"),
             }
         )
-    return {"metric": run.metric, "shown_metric": metric, "rows": rows}
+    workers = any(r["worker"] for r in rows)  # a distributed search
+    return {"metric": run.metric, "shown_metric": metric, "rows": rows, "workers": workers}

@@ -93,6 +93,7 @@ def summary_info(run: RunData) -> dict[str, Any]:
         "interventions": len(
             {i["trial_id"] for i in (run.guidance or {}).get("interventions", [])}
         ),
+        "distributed": info.get("distributed"),
         "pretrain": (info.get("options") or {}).get("pretrain"),
         "init_from": info.get("init_from"),
         "space": info.get("space", {}).get("name"),

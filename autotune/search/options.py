@@ -44,6 +44,17 @@ class TuneOptions:
     weights: str = "imagenet"
     strict: bool = False
     image_size: int | None = None
+    # Distributed search (tables): KerasTuner's chief / worker mode over a shared run folder.
+    role: str | None = None  # chief (serves the oracle) or worker (runs trials)
+    oracle: str | None = None  # HOST:PORT the chief listens on / the workers connect to
+    worker_id: int | None = None  # a worker's number, unique within the search
+    workers: int = 0  # start this many local worker processes (this process is the chief)
+    connect_timeout: float = 120.0  # a worker gives up on an unanswering chief after this
+    worker_timeout: float = 60.0  # the chief declares a worker lost after this silence
+
+    @property
+    def is_chief(self) -> bool:
+        return self.role == "chief" or self.workers > 0
 
     def check(self) -> None:
         """Validate the options; fill in the trial limit and the run folder."""
@@ -77,6 +88,7 @@ class TuneOptions:
         if self.init_layers < 1:
             raise UsageError(f"--init-layers {self.init_layers}: must be at least 1")
         self.data = Path(self.data)
+        self._check_distributed()
         if self.data.is_dir() and (self.pretrain or self.init_from):
             raise UsageError(
                 "--pretrain and --init-from apply to tables; for images the backbones "
@@ -99,6 +111,56 @@ class TuneOptions:
                     f"--init-from {self.init_from}: the run folder this run writes; pass an "
                     "earlier run's folder"
                 )
+
+    def _check_distributed(self) -> None:
+        if self.role not in (None, "chief", "worker"):
+            raise UsageError(f"--role {self.role!r} is not one of chief, worker")
+        if self.workers < 0:
+            raise UsageError(f"--workers {self.workers}: must be 0 or more")
+        for flag, value in (
+            ("--connect-timeout", self.connect_timeout),
+            ("--worker-timeout", self.worker_timeout),
+        ):
+            if value <= 0:
+                raise UsageError(f"{flag} {value}: must be a positive number of seconds")
+        if self.role is None and not self.workers:
+            if self.oracle is not None or self.worker_id is not None:
+                raise UsageError(
+                    "--oracle and --worker-id belong to a distributed search: add --role chief "
+                    "or --role worker (or --workers N to run one on this machine)"
+                )
+            return
+        if self.data.is_dir():
+            raise UsageError(
+                "--role / --workers: distributed search runs on CSV tables; tune an image "
+                "folder in one process"
+            )
+        if self.role == "worker":
+            if self.workers:
+                raise UsageError("--workers starts a chief: drop it from a worker's command")
+            if self.oracle is None or self.worker_id is None or self.out is None:
+                raise UsageError(
+                    "--role worker needs --oracle HOST:PORT (the chief's), --worker-id N and "
+                    "--out RUN_DIR (the chief's run folder, on a shared file system)"
+                )
+            if self.worker_id < 0:
+                raise UsageError(f"--worker-id {self.worker_id}: must be 0 or more")
+            if self.resume or self.overwrite:
+                raise UsageError(
+                    "--resume / --overwrite: the chief owns the run folder; pass them to the "
+                    "chief only"
+                )
+        elif self.worker_id is not None:
+            raise UsageError("--worker-id belongs to a worker (--role worker)")
+        elif self.role == "chief" and (self.oracle is None or self.out is None):
+            raise UsageError(
+                "--role chief needs --oracle HOST:PORT (where to listen; port 0 picks a free "
+                "one) and --out RUN_DIR (the run folder the workers share)"
+            )
+        if self.oracle is not None:
+            from autotune.search.cluster import parse_address
+
+            parse_address(self.oracle)
 
 
 def default_out(data: Path) -> Path:

@@ -53,6 +53,8 @@ def run_search(options: TuneOptions, progress_console=None) -> dict[str, Any]:
         AutotuneError: bad input (exit code 2), or every trial failed (exit code 1).
     """
     options.check()
+    if options.role == "worker":
+        raise UsageError("run_search runs a chief or a whole search; a worker runs run_worker")
     images = options.data.is_dir()
     backbones, space_note, init_from = {}, None, None
     if images:
@@ -160,22 +162,42 @@ def run_search(options: TuneOptions, progress_console=None) -> dict[str, Any]:
 
         problem = TabularProblem(data, pretrain=options.pretrain, init_from=init_from)
 
-    def trial_done(record: dict[str, Any]) -> None:
+    def trial_seen(record: dict[str, Any]) -> None:
         records[record["trial_id"]] = record
-        folder.write_trial(record)
         ranked = folder.write_trials_csv(list(records.values()), DIRECTION)
         progress.trial_ended(
             record, is_best=ranked[0]["trial_id"] == record["trial_id"] and ranked[0]["rank"] == 1
         )
 
+    def trial_done(record: dict[str, Any]) -> None:
+        folder.write_trial(record)
+        trial_seen(record)
+
     deadline = started + options.time_budget if options.time_budget else None
-    search = Search(
-        options, space, problem, str(folder.path), progress, deadline, trial_done, options.resume
-    )
+    args = (options, space, problem, str(folder.path), progress, deadline)
+    if options.is_chief:  # the trials run in worker processes, which write their records
+        from autotune.search.distributed import ChiefSearch
+
+        def listening(address: str) -> None:
+            info["distributed"] = search.cluster_info()
+            folder.write_run(info)
+            progress.log(f"chief: the oracle listens at {address}")
+            if not options.workers:
+                progress.log(
+                    "chief: waiting for workers; on each machine run this command with "
+                    f"--role worker --worker-id N --oracle {address} --out {folder.path}"
+                )
+
+        search = ChiefSearch(
+            *args, trial_seen, options.resume, folder=folder, on_listening=listening
+        )
+    else:
+        search = Search(*args, trial_done, options.resume)
     try:
-        with progress, _stop_on_ctrl_c(search, progress, folder, info):
+        with progress, stop_on_ctrl_c(search, progress, folder, info):
             search.run()
     except KeyboardInterrupt:
+        _distributed(search, info)
         info["guidance"] = _guidance(search, options)
         info.update(
             status="interrupted",
@@ -186,6 +208,7 @@ def run_search(options: TuneOptions, progress_console=None) -> dict[str, Any]:
         raise
     info["search_seconds"] = round(time.monotonic() - started, 1)
     info["guidance"] = _guidance(search, options)
+    _distributed(search, info)
 
     ranked = folder.write_trials_csv(list(records.values()), DIRECTION)
     info["trials"] = _counts(records)
@@ -202,7 +225,7 @@ def run_search(options: TuneOptions, progress_console=None) -> dict[str, Any]:
     network = search.best_network(best["trial_id"])
     params = best["hyperparameters"]
     if images and params.get("backbone", "none") != "none":
-        with _stop_on_ctrl_c(problem, progress, folder, info):  # Ctrl-C skips fine-tuning
+        with stop_on_ctrl_c(problem, progress, folder, info):  # Ctrl-C skips fine-tuning
             info["fine_tune"] = problem.fine_tune(
                 network, params, options.max_epochs, options.patience or 5, progress
             )
@@ -240,19 +263,30 @@ RESUME_MUST_MATCH = (
 )
 
 
-def check_resumable(previous: dict[str, Any], now: dict[str, Any], folder: RunFolder) -> None:
-    """Refuse to resume a run with different data, space or splits (nothing is written)."""
-    for keys, name in RESUME_MUST_MATCH:
+def first_difference(
+    previous: dict[str, Any], now: dict[str, Any], keys: tuple
+) -> tuple[str, str, str] | None:
+    """The first of ``keys`` (``((path...), name)`` pairs) whose values differ between two
+    ``run.json``-shaped dicts: (name, value in previous, value now), shortened; or None."""
+    for path, name in keys:
         old, new = previous, now
-        for key in keys:
+        for key in path:
             old = old.get(key) if isinstance(old, dict) else None
             new = new.get(key) if isinstance(new, dict) else None
         if old != new:
-            raise RunFolderError(
-                f"--resume {folder.path}: {name} differs from the run's "
-                f"({_short(old)} then, {_short(new)} now); resume with the same one, or start "
-                "a new run with --overwrite or another --out"
-            )
+            return name, _short(old), _short(new)
+    return None
+
+
+def check_resumable(previous: dict[str, Any], now: dict[str, Any], folder: RunFolder) -> None:
+    """Refuse to resume a run with different data, space or splits (nothing is written)."""
+    differs = first_difference(previous, now, RESUME_MUST_MATCH)
+    if differs:
+        name, old, new = differs
+        raise RunFolderError(
+            f"--resume {folder.path}: {name} differs from the run's ({old} then, {new} now); "
+            "resume with the same one, or start a new run with --overwrite or another --out"
+        )
 
 
 def _short(value: Any) -> str:
@@ -261,18 +295,26 @@ def _short(value: Any) -> str:
 
 
 @contextmanager
-def _stop_on_ctrl_c(search, progress: SearchProgress, folder: RunFolder, info: dict[str, Any]):
+def stop_on_ctrl_c(
+    search,
+    progress: SearchProgress,
+    folder: RunFolder | None = None,
+    info: dict[str, Any] | None = None,
+):
     """The first Ctrl-C calls ``search.request_stop()``: the running trial finishes its batch
     and is recorded, then the search stops (KeyboardInterrupt between trials). A second one
-    stops the process at once: ``run.json`` says ``interrupted``, the finished trials stay in
-    ``trials.csv``, and the exit code is 130. (Raising KeyboardInterrupt a second time would
-    land wherever the interpreter is, TensorFlow's or the garbage collector's callbacks
-    included, and print their tracebacks.)"""
+    stops the process at once: ``run.json`` (when ``folder`` is given) says ``interrupted``,
+    the finished trials stay in ``trials.csv``, and the exit code is 130. (Raising
+    KeyboardInterrupt a second time would land wherever the interpreter is, TensorFlow's or
+    the garbage collector's callbacks included, and print their tracebacks.)"""
     if threading.current_thread() is not threading.main_thread():
         yield  # signal handlers can only be set from the main thread
         return
 
     def second(signum, frame):
+        if folder is None:  # a worker: the chief owns run.json
+            print("\nautotune: interrupted at once", file=sys.stderr, flush=True)
+            os._exit(130)
         info.update(status="interrupted")
         try:
             folder.write_run(info)
@@ -313,6 +355,12 @@ def _guidance(search, options: TuneOptions) -> dict[str, Any]:
         off = "hyperband continues trials with their values" if options.guided else "--unguided"
         return {"enabled": False, "why_off": off, "interventions": []}
     return {"enabled": True, "rules": RULES, "interventions": guide.interventions}
+
+
+def _distributed(search, info: dict[str, Any]) -> None:
+    """``run.json``'s ``distributed`` section, for a chief."""
+    if hasattr(search, "cluster_info"):
+        info["distributed"] = search.cluster_info()
 
 
 def _counts(records: dict[str, dict[str, Any]]) -> dict[str, int]:

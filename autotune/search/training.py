@@ -40,6 +40,8 @@ class Search:
         on_trial_done: called with every finished trial's record.
         resume: continue the tuner's state in ``tuner_dir`` (finished trials are kept, a
             trial that was cut short runs again) instead of starting afresh.
+        on_trial_start: also called with each trial when it starts, or None.
+        guided: steer trials by earlier findings (where ``options.guided`` allows).
     """
 
     def __init__(
@@ -52,14 +54,17 @@ class Search:
         deadline: float | None,
         on_trial_done,
         resume: bool = False,
+        on_trial_start=None,
+        guided: bool = True,
     ) -> None:
         self.options, self.problem = options, problem
+        self.progress, self.deadline, self.on_trial_done = progress, deadline, on_trial_done
         self.objective = problem.objective
         keras.utils.set_random_seed(options.seed)
         stopper = StopAtDeadline(deadline)
         hyperparameters = space.to_hyperparameters()
         self.guide = None
-        if options.guided and options.tuner != "hyperband":
+        if guided and options.guided and options.tuner != "hyperband":
             self.guide = Guide(
                 tuner_dir,
                 hyperparameters,
@@ -80,10 +85,13 @@ class Search:
             deadline_callback=stopper,
             resume=resume,
             guide=self.guide,
-            on_trial_start=lambda trial: progress.trial_started(
-                trial.trial_id, describe_trial(trial.hyperparameters.values)
-            ),
+            on_trial_start=lambda trial: self._trial_started(trial, on_trial_start),
         )
+
+    def _trial_started(self, trial, also) -> None:
+        self.progress.trial_started(trial.trial_id, describe_trial(trial.hyperparameters.values))
+        if also is not None:
+            also(trial)
 
     def request_stop(self) -> None:
         """Stop the search soon: the running trial after its current batch, then no other."""
