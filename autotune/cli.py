@@ -254,16 +254,10 @@ def tune(
         from autotune.search.worker import run_worker
 
         try:
-            done = run_worker(options)
+            run_worker(options)  # it prints what it ran
         except KeyboardInterrupt:
             print("autotune: interrupted", file=sys.stderr)
             raise typer.Exit(130) from None
-        typer.echo(
-            f"{done['worker']}: ran {len(done['trials'])} trial(s) "
-            f"({', '.join(done['trials']) or 'none'}) in {done['seconds']:.0f} s; the chief "
-            f"writes the results to {options.out}",
-            err=True,
-        )
         return
     try:
         info = run_search(options)

@@ -8,6 +8,7 @@ python -m benchmarks trial_cost [--data CSV_OR_FOLDER] [--repeats N] [--trials N
 python -m benchmarks guided [--data FOLDER] [--budget 60] [--datasets a,b,...] [--seeds 0,1]
 python -m benchmarks pretrain [--data FOLDER] [--budget 60] [--datasets a,b,...] [--seeds 0,1]
 python -m benchmarks feature_cache [--data FOLDER] [--trials N] [--epochs N] [--backbone NAME]
+python -m benchmarks distributed [--data FOLDER] [--trials 12] [--workers 2] [--datasets ...]
 python -m benchmarks all          every one above with its defaults, one after the other
 """
 
@@ -19,6 +20,7 @@ from pathlib import Path
 
 from benchmarks import (
     diagnostics_overhead,
+    distributed,
     feature_cache,
     guided,
     memory,
@@ -39,6 +41,7 @@ DEFAULT_DATA = {
     "feature_cache": SHARED / "images/textures_gray64",
     "guided": SHARED / "tabular",
     "pretrain": SHARED / "tabular",
+    "distributed": SHARED / "tabular",
 }
 RESULTS = Path(__file__).resolve().parent / "results"
 
@@ -47,11 +50,12 @@ def _table(name: str, data: Path, args: argparse.Namespace) -> str:
     if name == "quality":
         return quality.run(data, budget=args.budget or 60.0, datasets=_datasets(name, args))
     if name == "guided":
-        seeds = [int(n) for n in args.seeds.split(",") if n.strip()]
-        return guided.run(data, args.budget or 60.0, _datasets(name, args), seeds)
+        return guided.run(data, args.budget or 60.0, _datasets(name, args), _seeds(args))
     if name == "pretrain":
-        seeds = [int(n) for n in args.seeds.split(",") if n.strip()]
-        return pretrain.run(data, args.budget or 60.0, _datasets(name, args), seeds)
+        return pretrain.run(data, args.budget or 60.0, _datasets(name, args), _seeds(args))
+    if name == "distributed":
+        datasets = _datasets(name, args)
+        return distributed.run(data, args.trials or 12, args.workers, datasets, _seeds(args))
     if name == "speed":
         return speed.run(data, budget=args.budget or 300.0)
     if name == "feature_cache":
@@ -67,17 +71,22 @@ def _table(name: str, data: Path, args: argparse.Namespace) -> str:
     return memory.run(data, trials=args.trials or 30, epochs=args.epochs or 10, space=args.space)
 
 
+def _seeds(args: argparse.Namespace) -> list[int]:
+    return [int(n) for n in args.seeds.split(",") if n.strip()]
+
+
 def _datasets(name: str, args: argparse.Namespace) -> list[str]:
     """``--datasets``, or the benchmark's own list (pretrain: the small tables)."""
     if not args.datasets:
-        return list(pretrain.SMALL if name == "pretrain" else quality.DATASETS)
+        own = {"pretrain": pretrain.SMALL, "distributed": distributed.DATASETS}
+        return list(own.get(name, quality.DATASETS))
     return [n.strip() for n in args.datasets.split(",") if n.strip()]
 
 
 def _missing(name: str, data: Path, args: argparse.Namespace) -> str | None:
     if not data.exists():
         return f"{data}: no such file or folder; pass --data PATH"
-    if name in ("quality", "guided", "pretrain"):
+    if name in ("quality", "guided", "pretrain", "distributed"):
         names = _datasets(name, args)
         absent = [n for n in names if not (data / f"{n}.csv").is_file()]
         if absent:
@@ -112,14 +121,20 @@ def main(argv: list[str] | None = None) -> int:
         "8 shared tables; pretrain: the 6 with fewer than 500 rows)",
     )
     parser.add_argument(
-        "--seeds", default="0,1", help="guided, pretrain: comma-separated seeds (0,1)"
+        "--seeds",
+        help="guided, pretrain: comma-separated seeds (0,1); distributed: (0)",
+    )
+    parser.add_argument(
+        "--workers", type=int, default=2, help="distributed: local worker processes (2)"
     )
     parser.add_argument("--repeats", type=int, help="repeats per arm (diagnostics 5, trial_cost 3)")
     parser.add_argument(
         "--epochs", type=int, help="epochs per trial (10; feature_cache 5; trial_cost 20 / 5)"
     )
     parser.add_argument(
-        "--trials", type=int, help="trials (memory 30; feature_cache 10; trial_cost 6 / 4)"
+        "--trials",
+        type=int,
+        help="trials (memory 30; feature_cache 10; trial_cost 6 / 4; distributed 12)",
     )
     parser.add_argument("--space", default="mlp", help="memory: the search space")
     parser.add_argument("--backbone", default="vgg16", help="feature_cache: vgg16 or resnet50")
@@ -130,6 +145,8 @@ def main(argv: list[str] | None = None) -> int:
         help="folder for the markdown tables (default: benchmarks/results)",
     )
     args = parser.parse_args(argv)
+    if args.seeds is None:
+        args.seeds = "0" if args.benchmark == "distributed" else "0,1"
     names = list(DEFAULT_DATA) if args.benchmark == "all" else [args.benchmark]
     if args.benchmark == "all" and args.data:
         print("benchmarks: all uses each benchmark's own data; leave out --data", file=sys.stderr)

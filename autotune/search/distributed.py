@@ -153,6 +153,13 @@ class ChiefSearch(Search):
         oracle = self.tuner.oracle
         self.watch.read()
         running, connected, _ = _snapshot(oracle)
+        for worker, trial in running.items():
+            if trial.trial_id not in self.started:
+                self.started[trial.trial_id] = worker
+                self.progress.log(
+                    f"trial {trial.trial_id} started on {worker}: "
+                    + escape(describe_trial(trial.hyperparameters.values))
+                )
         for worker, why in self.watch.newly_lost(set(running) | connected).items():
             trial = end_lost_trial(oracle, worker, why)
             if trial is None:
@@ -163,13 +170,6 @@ class ChiefSearch(Search):
                 record = trial_record(trial, {"history": {}}, self.objective)
                 record.update(worker=worker, stopped_by="worker_lost")
                 self.folder.write_trial(record)
-        for worker, trial in running.items():
-            if trial.trial_id not in self.started:
-                self.started[trial.trial_id] = worker
-                self.progress.log(
-                    f"trial {trial.trial_id} started on {worker}: "
-                    + escape(describe_trial(trial.hyperparameters.values))
-                )
         for path in sorted(self.folder.trials_dir.glob("*.json")):
             mtime = path.stat().st_mtime_ns
             if self._mtimes.get(path) == mtime:

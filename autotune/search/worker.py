@@ -142,5 +142,9 @@ def run_worker(options: TuneOptions, progress_console=None) -> dict[str, Any]:
                 f"worker finished are in {folder.trials_dir}"
             ) from None
     seconds = round(time.monotonic() - started, 1)
-    progress.log(f"{name}: the chief has no more trials; this worker ran {len(ran)} in {seconds} s")
+    progress.log(
+        f"{name}: the chief has no more trials; this worker ran {len(ran)} "
+        f"({', '.join(ran) or 'none'}) in {seconds:.0f} s; the chief writes the results to "
+        f"{folder.path}"
+    )
     return {"worker": name, "trials": ran, "seconds": seconds}
