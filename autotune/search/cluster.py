@@ -26,6 +26,12 @@ from autotune.runs import read_json, write_json
 
 # A worker rewrites its heartbeat file this often (seconds).
 BEAT_SECONDS = 1.0
+# How a worker's heartbeat says it ended, in the chief's words.
+ENDED = {
+    "finished": "finished",
+    "failed": "stopped with an error (its output says which)",
+    "interrupted": "was interrupted (Ctrl-C)",
+}
 
 
 class ChiefUnreachableError(AutotuneError):
@@ -91,7 +97,10 @@ class Heartbeat:
     def __exit__(self, kind, *exc: Any) -> None:
         self._stop.set()
         self._thread.join()
-        self.state.update(trial_id=None, status="failed" if kind else "finished")
+        ended = "finished" if kind is None else "failed"
+        if kind is not None and issubclass(kind, KeyboardInterrupt):
+            ended = "interrupted"
+        self.state.update(status=ended)
         self.write()
 
     def trial_started(self, trial_id: str) -> None:
@@ -158,9 +167,9 @@ class WorkerWatch:
         for name in holding:
             if name in self.lost or name in found:
                 continue
-            state = self.states.get(name, {})
-            if state.get("status") in ("finished", "failed"):
-                found[name] = f"{name} ended ({state['status']})"
+            status = self.states.get(name, {}).get("status")
+            if status in ENDED:
+                found[name] = f"{name} {ENDED[status]}"
             elif self.silent_for(name) >= self.timeout:
                 found[name] = (
                     f"{name} stopped answering (no heartbeat for {self.timeout:g} s, "
@@ -201,6 +210,15 @@ def _local_worker(options, worker_id: int, address: str, log: str) -> None:
     os.dup2(handle.fileno(), 1)
     os.dup2(handle.fileno(), 2)
     sys.stdout = sys.stderr = handle
+    if os.environ.get("AUTOTUNE_SPLIT_THREADS", "1") == "1":
+        import tensorflow as tf
+
+        import autotune.tf_setup  # noqa: F401
+
+        # The workers share this machine's cores: each TensorFlow gets its share instead of
+        # every one starting a thread per core.
+        share = max(1, (os.cpu_count() or 1) // options.workers)
+        tf.config.threading.set_intra_op_parallelism_threads(share)
     from autotune.search.worker import run_worker
 
     worker = replace(
@@ -218,4 +236,5 @@ def _local_worker(options, worker_id: int, address: str, log: str) -> None:
         print(f"autotune: error: {exc}", flush=True)
         sys.exit(exc.exit_code)
     except KeyboardInterrupt:
+        print("autotune: interrupted", flush=True)
         sys.exit(130)

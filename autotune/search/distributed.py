@@ -64,7 +64,7 @@ def end_lost_trial(oracle, worker: str, why: str):
     if trial is None:
         return None
     trial.status = TrialStatus.FAILED
-    trial.message = f"{why} during this trial; its work is lost"
+    trial.message = f"{why} during this trial"
     oracle.end_trial(trial)
     return trial
 
@@ -168,7 +168,8 @@ class ChiefSearch(Search):
             self.progress.log(f"[yellow]{why}[/] during trial {trial.trial_id}: marked failed")
             if not (self.folder.trials_dir / f"{trial.trial_id}.json").exists():
                 record = trial_record(trial, {"history": {}}, self.objective)
-                record.update(worker=worker, stopped_by="worker_lost")
+                how = "interrupted" if "Ctrl-C" in why else "worker_lost"
+                record.update(worker=worker, stopped_by=how)
                 self.folder.write_trial(record)
         for path in sorted(self.folder.trials_dir.glob("*.json")):
             mtime = path.stat().st_mtime_ns

@@ -19,12 +19,17 @@ from typing import Any
 
 import keras
 import keras_tuner as kt
+from keras_tuner.src import config as kt_config
 from keras_tuner.src.engine.tuner_utils import SaveBestEpoch
 
 from autotune.diagnostics.rules import diagnose, health
 from autotune.models.params import resolve
 from autotune.search.graph_memory import released_after
 from autotune.search.guidance import Guided
+
+# KerasTuner prints the traceback of every trial that raises; the trial's record holds the
+# error as one line (trials.csv, trials/<id>.json).
+kt_config.DEBUG = False
 
 # Hyperband's halving factor (KerasTuner's default).
 HYPERBAND_FACTOR = 3
@@ -36,7 +41,11 @@ def _one_line(message: str | None) -> str | None:
     """The last line of a traceback (the exception itself); out-of-memory says what to try."""
     if not message:
         return None
-    lines = [line.strip() for line in str(message).strip().splitlines() if line.strip()]
+    text = str(message)
+    if "_InactiveRpcError" in text and "StatusCode." in text:  # a distributed worker's call
+        code = text.split("StatusCode.", 1)[1].split()[0]
+        return f"the call to the chief failed (gRPC {code}); the chief is gone or unreachable"
+    lines = [line.strip() for line in text.strip().splitlines() if line.strip()]
     if not lines:
         return None
     line = lines[-1][:500]

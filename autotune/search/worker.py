@@ -91,6 +91,8 @@ def run_worker(options: TuneOptions, progress_console=None) -> dict[str, Any]:
     )
     from keras_tuner.src.distribute import oracle_client
 
+    import autotune.tf_setup  # noqa: F401  (TensorFlow loads here, quietly)
+
     # Each call to the chief waits for it at most this long (KerasTuner's default: an hour).
     oracle_client.TIMEOUT = options.connect_timeout
 
