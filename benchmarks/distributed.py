@@ -72,7 +72,7 @@ def run(folder: Path, trials: int = 12, workers: int = 2, datasets=DATASETS, see
                 r = results[label]
                 lines.append(
                     f"| {name} | {seed} | {label} | {r['seconds']:.1f} | {r['completed']} | "
-                    f"{r['fit']:.1f} | {r['val']:.4f} | {r['test']:.3f} |"
+                    f"{r['fit']:.1f} | {r['val']:.4g} | {r['test']:.3f} |"
                 )
             one, many = (results[label]["seconds"] for label in arms)
             ratios.append((name, seed, one / many))

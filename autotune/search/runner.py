@@ -9,13 +9,9 @@ before the run folder is written, and before TensorFlow is imported where it can
 
 from __future__ import annotations
 
-import os
 import platform
-import signal
 import sys
-import threading
 import time
-from contextlib import contextmanager
 from dataclasses import asdict
 from datetime import datetime
 from importlib import metadata
@@ -24,12 +20,14 @@ from typing import Any
 
 from autotune.data.images import ImageData, load_images
 from autotune.data.tabular import TabularData, load_table
-from autotune.errors import RunFolderError, SearchFailedError, UsageError
+from autotune.errors import SearchFailedError, UsageError
 from autotune.models.params import objective_name
 from autotune.progress import SearchProgress
 from autotune.runs import RunFolder
+from autotune.search.ctrl_c import stop_on_ctrl_c
 from autotune.search.image_space import backbones_of, choose_space
 from autotune.search.options import TuneOptions
+from autotune.search.same_run import check_resumable
 from autotune.spaces import SearchSpace, load_space
 
 DIRECTION = "min"
@@ -244,105 +242,6 @@ def run_search(options: TuneOptions, progress_console=None) -> dict[str, Any]:
     )
     folder.write_run(info)
     return info
-
-
-# What a resumed run must share with the run it continues (the splits, the space, the order
-# of the tuner's trials depend on them), and how to name each in a message.
-RESUME_MUST_MATCH = (
-    (("dataset", "sha256"), "the data file's content"),
-    (("dataset", "target"), "--target"),
-    (("dataset", "task"), "--task"),
-    (("options", "test_size"), "--test-size"),
-    (("dataset", "image_size"), "--image-size"),
-    (("options", "weights"), "--weights"),
-    (("seed",), "--seed"),
-    (("tuner",), "--tuner"),
-    (("space", "hyperparameters"), "the search space"),
-    (("options", "pretrain"), "--pretrain"),
-    (("init_from",), "--init-from / --init-layers"),
-)
-
-
-def first_difference(
-    previous: dict[str, Any], now: dict[str, Any], keys: tuple
-) -> tuple[str, str, str] | None:
-    """The first of ``keys`` (``((path...), name)`` pairs) whose values differ between two
-    ``run.json``-shaped dicts: (name, value in previous, value now), shortened; or None."""
-    for path, name in keys:
-        old, new = previous, now
-        for key in path:
-            old = old.get(key) if isinstance(old, dict) else None
-            new = new.get(key) if isinstance(new, dict) else None
-        if old != new:
-            return name, _short(old), _short(new)
-    return None
-
-
-def check_resumable(previous: dict[str, Any], now: dict[str, Any], folder: RunFolder) -> None:
-    """Refuse to resume a run with different data, space or splits (nothing is written)."""
-    differs = first_difference(previous, now, RESUME_MUST_MATCH)
-    if differs:
-        name, old, new = differs
-        raise RunFolderError(
-            f"--resume {folder.path}: {name} differs from the run's ({old} then, {new} now); "
-            "resume with the same one, or start a new run with --overwrite or another --out"
-        )
-
-
-def _short(value: Any) -> str:
-    text = repr(value)
-    return text if len(text) <= 40 else text[:37] + "..."
-
-
-@contextmanager
-def stop_on_ctrl_c(
-    search,
-    progress: SearchProgress,
-    folder: RunFolder | None = None,
-    info: dict[str, Any] | None = None,
-):
-    """The first Ctrl-C calls ``search.request_stop()``: the running trial finishes its batch
-    and is recorded, then the search stops (KeyboardInterrupt between trials). A second one
-    stops the process at once: ``run.json`` (when ``folder`` is given) says ``interrupted``,
-    the finished trials stay in ``trials.csv``, and the exit code is 130. (Raising
-    KeyboardInterrupt a second time would land wherever the interpreter is, TensorFlow's or
-    the garbage collector's callbacks included, and print their tracebacks.)"""
-    if threading.current_thread() is not threading.main_thread():
-        yield  # signal handlers can only be set from the main thread
-        return
-
-    def second(signum, frame):
-        if folder is None:  # a worker: the chief owns run.json
-            print("\nautotune: interrupted at once", file=sys.stderr, flush=True)
-            os._exit(130)
-        info.update(status="interrupted")
-        try:
-            folder.write_run(info)
-        finally:
-            print(
-                f"\nautotune: interrupted at once; the finished trials are in "
-                f"{folder.trials_csv}; write the report with: autotune report {folder.path}",
-                file=sys.stderr,
-                flush=True,
-            )
-            os._exit(130)
-
-    def first(signum, frame):
-        signal.signal(signal.SIGINT, second)
-        progress.log(
-            "[yellow]interrupted:[/] stopping after this batch and writing what finished "
-            "(Ctrl-C again to stop at once)"
-        )
-        search.request_stop()
-
-    previous = signal.signal(signal.SIGINT, first)
-    try:
-        yield
-    finally:
-        # After a first Ctrl-C the second-press handler stays for the rest of the process:
-        # a second press while the partial report is written still stops at once, cleanly.
-        if signal.getsignal(signal.SIGINT) is first:
-            signal.signal(signal.SIGINT, previous)
 
 
 def _guidance(search, options: TuneOptions) -> dict[str, Any]:

@@ -26,8 +26,9 @@ from autotune.search.cluster import (
     wait_for_chief,
     worker_name,
 )
+from autotune.search.ctrl_c import stop_on_ctrl_c
 from autotune.search.options import TuneOptions
-from autotune.search.runner import RESUME_MUST_MATCH, first_difference, stop_on_ctrl_c
+from autotune.search.same_run import RESUME_MUST_MATCH, first_difference
 from autotune.spaces import SearchSpace, load_space
 
 # What a worker must share with its chief, beyond what a resumed run shares with its run.
