@@ -77,7 +77,9 @@ def tune(data: str | Path, **options: Any) -> Run:
     Args:
         data: the CSV file.
         **options: ``target``, ``task``, ``space``, ``tuner``, ``max_trials``, ``max_epochs``,
-            ``time_budget``, ``seed``, ``out``, ``overwrite``, ``test_size``, ``patience``.
+            ``time_budget``, ``seed``, ``out``, ``overwrite``, ``test_size``, ``patience``,
+            ``workers`` (local worker processes; a script that uses them needs Python's
+            ``if __name__ == "__main__":`` guard, as for any multiprocessing).
 
     Returns:
         The :class:`Run`, read back from its run folder (``report.html`` written).
