@@ -71,6 +71,30 @@ def wait_for_chief(host: str, port: int, timeout: float) -> None:
         channel.close()
 
 
+def check_worker_id_free(run_dir: Path, name: str) -> None:
+    """Refuse a worker id whose heartbeat is still beating: KerasTuner would hand two workers
+    with one id the same trial. (A stale heartbeat, from a worker that died, does not count.)"""
+    path = Path(run_dir) / "workers" / f"{name}.json"
+
+    def running() -> dict[str, Any] | None:
+        try:
+            state = read_json(path)
+        except RunFolderError:
+            return None
+        return state if state.get("status") == "running" else None
+
+    before = running()
+    if before is None:
+        return
+    time.sleep(2.5 * BEAT_SECONDS)
+    after = running()
+    if after is not None and after.get("beat") != before.get("beat"):
+        raise UsageError(
+            f"--worker-id: {name} is already running (on {after.get('host')}, pid "
+            f"{after.get('pid')}); give each worker its own --worker-id"
+        )
+
+
 class Heartbeat:
     """A worker's heartbeat: ``RUN/workers/<name>.json`` rewritten every ``BEAT_SECONDS`` by a
     daemon thread, with a beat counter, the host, the pid and the trial it is running."""

@@ -22,6 +22,7 @@ from autotune.runs import RunFolder
 from autotune.search.cluster import (
     ChiefUnreachableError,
     Heartbeat,
+    check_worker_id_free,
     parse_address,
     wait_for_chief,
     worker_name,
@@ -56,6 +57,7 @@ def run_worker(options: TuneOptions, progress_console=None) -> dict[str, Any]:
             "give every worker the chief's --out, on a file system they all share"
         )
     chief = folder.read_run()
+    check_worker_id_free(folder.path, name)
     space = options.space if isinstance(options.space, SearchSpace) else load_space(options.space)
     data = load_table(
         options.data, options.target, options.task, test_size=options.test_size, seed=options.seed

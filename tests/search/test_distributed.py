@@ -17,7 +17,7 @@ import pytest
 
 from autotune.errors import UsageError
 from autotune.runs import RunFolder, write_json
-from autotune.search.cluster import Heartbeat, WorkerWatch
+from autotune.search.cluster import Heartbeat, WorkerWatch, check_worker_id_free
 from autotune.search.options import TuneOptions
 
 AUTOTUNE = Path(sys.executable).parent / "autotune"
@@ -253,3 +253,15 @@ def test_a_worker_refuses_another_search(tmp_path, data_dir, penguins_run, data,
         assert sorted(p.name for p in out.iterdir()) == ["run.json"]  # nothing written
     finally:
         server.stop(None)
+
+
+def test_a_worker_id_that_is_beating_is_refused(tmp_path):
+    """Two workers with one id would be handed the same trial; the second is refused while
+    the first beats, and accepted once it has ended (or died, leaving a stale heartbeat)."""
+    with Heartbeat(tmp_path, "worker-1"):
+        with pytest.raises(UsageError, match="worker-1 is already running .* own --worker-id"):
+            check_worker_id_free(tmp_path, "worker-1")
+    check_worker_id_free(tmp_path, "worker-1")  # ended: status finished
+    stale = Heartbeat(tmp_path, "worker-2")
+    stale.write()  # status running, but nothing beats any more
+    check_worker_id_free(tmp_path, "worker-2")
