@@ -21,7 +21,6 @@ import autotune.tf_setup  # noqa: F401  (quiets TensorFlow's import; must come f
 # isort: split
 import time
 from concurrent import futures
-from pathlib import Path
 from typing import Any
 
 import grpc
@@ -45,9 +44,9 @@ EXIT_WAIT_SECONDS = 30
 
 
 @synchronized
-def _snapshot(oracle) -> tuple[dict[str, Any], set[str], int]:
-    """The running trials (worker -> trial), the connected workers and the trial count."""
-    return dict(oracle.ongoing_trials), set(oracle.tuner_ids), len(oracle.trials)
+def _snapshot(oracle) -> tuple[dict[str, Any], set[str]]:
+    """The running trials (worker -> trial) and the connected workers."""
+    return dict(oracle.ongoing_trials), set(oracle.tuner_ids)
 
 
 @synchronized
@@ -86,7 +85,8 @@ class ChiefSearch(Search):
         self.watch = WorkerWatch(folder.path, self.options.worker_timeout)
         self.address: str | None = None
         self.started: dict[str, str] = {}  # trial id -> worker
-        self._mtimes: dict[Path, int] = {}
+        # Records already there (a resumed run) are the runner's already: not news.
+        self._mtimes = {p: p.stat().st_mtime_ns for p in folder.trials_dir.glob("*.json")}
         self._stopping = False
         self._closed = False
 
@@ -135,7 +135,7 @@ class ChiefSearch(Search):
     def _finished(self, servicer: OracleServicer) -> bool:
         oracle = self.tuner.oracle
         self._poll()
-        running, connected, count = _snapshot(oracle)
+        running, connected = _snapshot(oracle)
         alive = connected - set(self.watch.lost)
         out_of_time = self.deadline is not None and time.monotonic() >= self.deadline
         no_workers = self.watch.local_workers_done() and not alive
@@ -144,15 +144,16 @@ class ChiefSearch(Search):
             self._closed = True
             if no_workers and not (out_of_time or self._stopping):
                 self.progress.log("[yellow]every worker has exited[/]; ending the search")
-        reached = oracle.max_trials is not None and count >= oracle.max_trials
-        stopped = servicer.stop_triggered or reached or self._closed
+        # KerasTuner's own signal: the oracle has answered STOPPED (its trial limit is reached
+        # and no trial waits to run again); or this chief closed it.
+        stopped = servicer.stop_triggered or self._closed
         return stopped and not running and not alive
 
     def _poll(self) -> None:
         """Lost workers, newly started trials, newly written trial records."""
         oracle = self.tuner.oracle
         self.watch.read()
-        running, connected, _ = _snapshot(oracle)
+        running, connected = _snapshot(oracle)
         for worker, trial in running.items():
             if trial.trial_id not in self.started:
                 self.started[trial.trial_id] = worker
@@ -191,7 +192,8 @@ class ChiefSearch(Search):
             entry = workers.setdefault(worker, {"trials": []})
             entry.update(host=state.get("host"), pid=state.get("pid"), status=state.get("status"))
         for worker, why in self.watch.lost.items():
-            workers.setdefault(worker, {"trials": []})["lost"] = why
+            if self.watch.states.get(worker, {}).get("status") != "interrupted":
+                workers.setdefault(worker, {"trials": []})["lost"] = why
         return {
             "oracle": self.address,
             "local_workers": self.options.workers,

@@ -139,6 +139,34 @@ def test_a_killed_worker_is_lost_and_the_search_completes(tmp_path, data_dir):
     assert (out / "workers" / "worker-2.log").is_file()  # local workers log to the run folder
 
 
+@pytest.mark.slow
+def test_a_killed_distributed_search_resumes(tmp_path, data_dir):
+    """Chief and workers killed at once (a machine reboot); the chief restarted with --resume
+    keeps the finished trials, runs the cut ones again, and completes the search."""
+    out = tmp_path / "run"
+    first = subprocess.Popen(
+        [str(AUTOTUNE), "tune", str(data_dir / "penguins.csv"), *SMALL, "--out", str(out),
+         "--max-epochs", "30", "--workers", "2"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+    )  # fmt: skip
+    _wait_for(lambda: len(list((out / "trials").glob("*.json"))) >= 2, "two trials")
+    os.killpg(first.pid, signal.SIGKILL)
+    first.wait()
+    kept = {p.name: p.read_bytes() for p in (out / "trials").glob("*.json")}
+    again = _start(
+        data_dir / "penguins.csv", out, "--max-epochs", "30", "--workers", "2", "--resume"
+    )
+    _, err = again.communicate(timeout=300)
+    assert again.returncode == 0, err
+    assert f"resuming: {len(kept)} finished trial(s) kept" in err
+    rows = _rows(out)
+    assert sorted(r["trial_id"] for r in rows) == ["0", "1", "2", "3"]
+    assert all(r["status"] == "completed" for r in rows)
+    for name, content in kept.items():  # finished trials are kept as they were
+        assert (out / "trials" / name).read_bytes() == content
+    assert _json(out / "run.json")["status"] == "completed"
+
+
 def test_a_worker_without_a_chief_fails_within_its_timeout(tmp_path, data_dir, cli):
     port = _free_port()  # nothing listens there
     out = tmp_path / "run"
