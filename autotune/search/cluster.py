@@ -202,6 +202,10 @@ class WorkerWatch:
         self.lost.update(found)
         return found
 
+    def interrupted(self, name: str) -> bool:
+        """Whether the worker's heartbeat says it ended on Ctrl-C (not lost: stopped)."""
+        return self.states.get(name, {}).get("status") == "interrupted"
+
     def local_workers_done(self) -> bool:
         """Every local worker process has exited (False when there are none)."""
         return bool(self.processes) and all(p.exitcode is not None for p in self.processes.values())

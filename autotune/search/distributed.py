@@ -169,7 +169,7 @@ class ChiefSearch(Search):
             self.progress.log(f"[yellow]{why}[/] during trial {trial.trial_id}: marked failed")
             if not (self.folder.trials_dir / f"{trial.trial_id}.json").exists():
                 record = trial_record(trial, {"history": {}}, self.objective)
-                how = "interrupted" if "Ctrl-C" in why else "worker_lost"
+                how = "interrupted" if self.watch.interrupted(worker) else "worker_lost"
                 record.update(worker=worker, stopped_by=how)
                 self.folder.write_trial(record)
         for path in sorted(self.folder.trials_dir.glob("*.json")):
@@ -192,7 +192,7 @@ class ChiefSearch(Search):
             entry = workers.setdefault(worker, {"trials": []})
             entry.update(host=state.get("host"), pid=state.get("pid"), status=state.get("status"))
         for worker, why in self.watch.lost.items():
-            if self.watch.states.get(worker, {}).get("status") != "interrupted":
+            if not self.watch.interrupted(worker):
                 workers.setdefault(worker, {"trials": []})["lost"] = why
         return {
             "oracle": self.address,

@@ -68,20 +68,7 @@ def run_search(options: TuneOptions, progress_console=None) -> dict[str, Any]:
         )
         backbones = _load_backbones(space, options, data)
     else:
-        space = (
-            options.space if isinstance(options.space, SearchSpace) else load_space(options.space)
-        )
-        data = load_table(
-            options.data,
-            options.target,
-            options.task,
-            test_size=options.test_size,
-            seed=options.seed,
-        )
-        if options.init_from is not None:
-            from autotune.search.init_from import check_init_from
-
-            init_from = check_init_from(options.init_from, data.preprocessing, options.init_layers)
+        space, data, init_from = load_table_search(options)
     folder = RunFolder(options.out)
     previous = folder.read_run() if options.resume and folder.run_json.exists() else None
     folder.create(overwrite=options.overwrite, resume=options.resume)
@@ -124,14 +111,7 @@ def run_search(options: TuneOptions, progress_console=None) -> dict[str, Any]:
         info["resumed"] = previous.get("resumed", []) + [datetime.now().isoformat("T", "seconds")]
         records = {t["trial_id"]: t for t in folder.read_trials()}
     folder.write_run(info)
-    progress = SearchProgress(
-        options.max_trials,
-        options.max_epochs,
-        metric,
-        options.time_budget,
-        started=started,
-        console=progress_console,
-    )
+    progress = progress_of(options, metric, started, progress_console)
     _announce(progress, data, folder)
     if space_note:
         progress.log(f"space: {space.name} ({space_note})")
@@ -195,7 +175,7 @@ def run_search(options: TuneOptions, progress_console=None) -> dict[str, Any]:
         with progress, stop_on_ctrl_c(search, progress, folder, info):
             search.run()
     except KeyboardInterrupt:
-        _distributed(search, info)
+        _distributed(search, options, info)
         info["guidance"] = _guidance(search, options)
         info.update(
             status="interrupted",
@@ -206,7 +186,7 @@ def run_search(options: TuneOptions, progress_console=None) -> dict[str, Any]:
         raise
     info["search_seconds"] = round(time.monotonic() - started, 1)
     info["guidance"] = _guidance(search, options)
-    _distributed(search, info)
+    _distributed(search, options, info)
 
     ranked = folder.write_trials_csv(list(records.values()), DIRECTION)
     info["trials"] = _counts(records)
@@ -244,6 +224,35 @@ def run_search(options: TuneOptions, progress_console=None) -> dict[str, Any]:
     return info
 
 
+def load_table_search(
+    options: TuneOptions,
+) -> tuple[SearchSpace, TabularData, dict[str, Any] | None]:
+    """A table search's space, data (split, preprocessing fitted) and checked ``--init-from``
+    source (or None); every input error is raised here, before anything is written."""
+    space = options.space if isinstance(options.space, SearchSpace) else load_space(options.space)
+    data = load_table(
+        options.data, options.target, options.task, test_size=options.test_size, seed=options.seed
+    )
+    init_from = None
+    if options.init_from is not None:
+        from autotune.search.init_from import check_init_from
+
+        init_from = check_init_from(options.init_from, data.preprocessing, options.init_layers)
+    return space, data, init_from
+
+
+def progress_of(options: TuneOptions, metric: str, started: float, console=None) -> SearchProgress:
+    """The terminal display of a search with these options."""
+    return SearchProgress(
+        options.max_trials,
+        options.max_epochs,
+        metric,
+        options.time_budget,
+        started=started,
+        console=console,
+    )
+
+
 def _guidance(search, options: TuneOptions) -> dict[str, Any]:
     """``run.json``'s record of the guided search: on or off (and why), its rules, and every
     intervention it made."""
@@ -256,9 +265,9 @@ def _guidance(search, options: TuneOptions) -> dict[str, Any]:
     return {"enabled": True, "rules": RULES, "interventions": guide.interventions}
 
 
-def _distributed(search, info: dict[str, Any]) -> None:
+def _distributed(search, options: TuneOptions, info: dict[str, Any]) -> None:
     """``run.json``'s ``distributed`` section, for a chief."""
-    if hasattr(search, "cluster_info"):
+    if options.is_chief:
         info["distributed"] = search.cluster_info()
 
 

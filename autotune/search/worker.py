@@ -14,10 +14,8 @@ import os
 import time
 from typing import Any
 
-from autotune.data.tabular import load_table
 from autotune.errors import RunFolderError
 from autotune.models.params import objective_name
-from autotune.progress import SearchProgress
 from autotune.runs import RunFolder
 from autotune.search.cluster import (
     ChiefUnreachableError,
@@ -29,8 +27,8 @@ from autotune.search.cluster import (
 )
 from autotune.search.ctrl_c import stop_on_ctrl_c
 from autotune.search.options import TuneOptions
+from autotune.search.runner import load_table_search, progress_of
 from autotune.search.same_run import RESUME_MUST_MATCH, first_difference
-from autotune.spaces import SearchSpace, load_space
 
 # What a worker must share with its chief, beyond what a resumed run shares with its run.
 WORKER_MUST_MATCH = RESUME_MUST_MATCH + (
@@ -58,15 +56,7 @@ def run_worker(options: TuneOptions, progress_console=None) -> dict[str, Any]:
         )
     chief = folder.read_run()
     check_worker_id_free(folder.path, name)
-    space = options.space if isinstance(options.space, SearchSpace) else load_space(options.space)
-    data = load_table(
-        options.data, options.target, options.task, test_size=options.test_size, seed=options.seed
-    )
-    init_from = None
-    if options.init_from is not None:
-        from autotune.search.init_from import check_init_from
-
-        init_from = check_init_from(options.init_from, data.preprocessing, options.init_layers)
+    space, data, init_from = load_table_search(options)
     mine = {
         "dataset": data.summary,
         "options": {
@@ -104,14 +94,8 @@ def run_worker(options: TuneOptions, progress_console=None) -> dict[str, Any]:
     from autotune.search.tables import TabularProblem
     from autotune.search.training import Search  # TensorFlow loads here
 
-    metric = objective_name(data.preprocessing.task)
-    progress = SearchProgress(
-        options.max_trials,
-        options.max_epochs,
-        metric,
-        options.time_budget,
-        started=started,
-        console=progress_console,
+    progress = progress_of(
+        options, objective_name(data.preprocessing.task), started, progress_console
     )
     progress.log(f"{name}: running trials for the chief at {host}:{port}; run folder {folder.path}")
     problem = TabularProblem(data, pretrain=options.pretrain, init_from=init_from)
