@@ -75,20 +75,40 @@ def tune(data: str | Path, **options: Any) -> Run:
     """Tune a model on a CSV file; the keyword options are those of ``autotune tune``.
 
     Args:
-        data: the CSV file.
-        **options: ``target``, ``task``, ``space``, ``tuner``, ``max_trials``, ``max_epochs``,
-            ``time_budget``, ``seed``, ``out``, ``overwrite``, ``test_size``, ``patience``,
-            ``workers`` (local worker processes; a script that uses them needs Python's
-            ``if __name__ == "__main__":`` guard, as for any multiprocessing).
+        data: the CSV file or image folder.
+        **options: every option of ``autotune tune`` (:class:`autotune.options.TuneOptions`),
+            named with ``_`` for ``-``: ``target``, ``task``, ``space``, ``tuner``,
+            ``max_trials``, ``max_epochs``, ``time_budget``, ``seed``, ``out``, ``overwrite``,
+            ``test_size``, ``patience``, ... and ``workers`` (local worker processes; a
+            script that uses them needs Python's ``if __name__ == "__main__":`` guard, as for
+            any multiprocessing).
 
     Returns:
         The :class:`Run`, read back from its run folder (``report.html`` written).
     """
     from autotune.report import write_report
-    from autotune.search.options import TuneOptions
-    from autotune.search.runner import run_search
+    from autotune.runner import run_search
 
-    opts = TuneOptions(data=Path(data), **options)
-    run_search(opts)
-    write_report(opts.out)
-    return Run(opts.out)
+    plan = tune_options(data, options).resolve()
+    run_search(plan)
+    write_report(plan.out)
+    return Run(plan.out)
+
+
+def tune_options(data: str | Path, options: dict[str, Any]):
+    """``TuneOptions`` of ``tune``'s keywords; an unknown keyword names the closest option."""
+    import difflib
+
+    from autotune.errors import UsageError
+    from autotune.options import TuneOptions, declarations
+
+    known = declarations()
+    for name in options:
+        if name not in known:
+            close = difflib.get_close_matches(name, known, n=1)
+            hint = f" (did you mean {close[0]!r}?)" if close else ""
+            raise UsageError(
+                f"autotune.tune: no option {name!r}{hint}; the options are those of "
+                "`autotune tune --help`, with _ for -"
+            )
+    return TuneOptions(data=Path(data), **options)

@@ -34,3 +34,19 @@ class SearchFailedError(AutotuneError):
     """Every trial of a search failed: nothing to keep (exit code 1)."""
 
     exit_code = 1
+
+
+def exit_status(exc: BaseException) -> tuple[int, str]:
+    """How a command that ends with ``exc`` exits: its code and its one line for stderr.
+
+    0 is success; 2 bad input or usage; 1 every trial failed, or an internal error (autotune's
+    bug: ``--debug`` shows the traceback); 130 interrupted (Ctrl-C).
+    """
+    if isinstance(exc, KeyboardInterrupt):
+        return 130, "autotune: interrupted"
+    if isinstance(exc, AutotuneError):
+        return exc.exit_code, f"autotune: error: {exc}"
+    return 1, (
+        f"autotune: internal error: {type(exc).__name__}: {exc} "
+        "(rerun with --debug for the traceback)"
+    )

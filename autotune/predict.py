@@ -4,17 +4,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import autotune.tf_setup  # noqa: F401  (quiets TensorFlow's import; must come first)
+from autotune.backend import keras
 
-# isort: split
-import keras
 import pandas as pd
 
 from autotune.data.images import ImagePreprocessing, read_for_prediction
-from autotune.data.preprocessing import as_dataset, model_inputs
 from autotune.data.reading import read_csv
 from autotune.data.tabular import Preprocessing
 from autotune.errors import DataError, RunFolderError
+from autotune.problems.table_encoding import as_dataset, model_inputs
 from autotune.runs import RunFolder
 
 

@@ -11,7 +11,7 @@ A space file looks like::
       batch_norm: {type: bool, default: false}
       optimizer: {type: fixed, value: adam}
 
-Each name must be one the model knows (:mod:`autotune.models.params`), and every value it can
+Each name must be one the model knows (:mod:`autotune.vocabulary`), and every value it can
 take must be allowed for that name. Validation happens on load, so a bad file fails before
 any training, with a message that names the file, the key and the fix.
 No TensorFlow at import; :meth:`SearchSpace.to_hyperparameters` imports KerasTuner.
@@ -28,7 +28,7 @@ from typing import Any
 import yaml
 
 from autotune.errors import SearchSpaceError
-from autotune.models.params import PARAMS, check_value
+from autotune.vocabulary import PARAMS, check_value
 
 TYPES = ("int", "float", "choice", "bool", "fixed")
 SAMPLINGS = ("linear", "log", "reverse_log")
@@ -53,7 +53,7 @@ class SearchSpace:
 
     def to_hyperparameters(self):
         """A ``keras_tuner.HyperParameters`` holding every entry of this space."""
-        import keras_tuner as kt
+        from autotune.backend import kt
 
         hp = kt.HyperParameters()
         for name, spec in self.hyperparameters.items():

@@ -23,7 +23,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from autotune.diagnostics.thresholds import SEVERITY
+from autotune.diagnostics import SEVERITY
 
 SERIOUS = {name for name, level in SEVERITY.items() if level == "serious"}
 
@@ -56,13 +56,13 @@ def run_arm(path: Path, budget: float, seed: int, workdir: Path, **options: Any)
     """One ``autotune tune`` search; its figures for the table."""
     from rich.console import Console
 
+    from autotune.options import TuneOptions
+    from autotune.runner import run_search
     from autotune.runs import RunFolder
-    from autotune.search.options import TuneOptions
-    from autotune.search.runner import run_search
 
     out = workdir / "run"
     info = run_search(
-        TuneOptions(data=path, time_budget=budget, seed=seed, out=out, **options),
+        TuneOptions(data=path, time_budget=budget, seed=seed, out=out, **options).resolve(),
         progress_console=Console(file=io.StringIO()),
     )
     records = sorted(RunFolder(out).read_trials(), key=lambda r: int(r["trial_id"]))

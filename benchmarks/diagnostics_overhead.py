@@ -14,14 +14,12 @@ import statistics
 import time
 from pathlib import Path
 
-import autotune.tf_setup  # noqa: F401  (quiets TensorFlow's import; must come first)
+from autotune.backend import keras
 
-# isort: split
-import keras
-
-from autotune.data.preprocessing import build_preprocessor, encode
 from autotune.data.tabular import load_table
+from autotune.models.fitting import FitNotes
 from autotune.models.mlp import MLPHyperModel
+from autotune.problems.table_encoding import build_preprocessor, encode
 
 CASES = {
     "default net [128-64] relu": {"n_layers": 2, "units": 128, "shrink": 0.5},
@@ -42,7 +40,8 @@ def _trial(arrays, targets, spec, values, epochs, diagnostics) -> float:
     started = time.perf_counter()
     hp = _Hp(values)
     model = hypermodel.build(hp)
-    history = hypermodel.fit(
+    notes = FitNotes()
+    hypermodel.fit(
         hp,
         model,
         arrays["train"],
@@ -50,10 +49,11 @@ def _trial(arrays, targets, spec, values, epochs, diagnostics) -> float:
         epochs=epochs,
         verbose=0,
         validation_data=(arrays["val"], targets["val"]),
+        notes=notes,
     )
     seconds = time.perf_counter() - started
     keras.backend.clear_session()  # as KerasTuner does between trials
-    return seconds, history.diagnostics["seconds"] if history.diagnostics else 0.0
+    return seconds, notes.diagnostics["seconds"] if notes.diagnostics else 0.0
 
 
 def run(data: Path, repeats: int = 5, epochs: int = 10) -> str:

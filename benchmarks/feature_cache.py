@@ -21,8 +21,8 @@ import time
 from pathlib import Path
 
 from autotune.data.images import load_images
-from autotune.models.params import PARAMS, resolve
 from autotune.spaces import load_space
+from autotune.vocabulary import PARAMS, resolve
 
 
 def _head_configs(trials: int, backbone: str, seed: int) -> list[dict]:
@@ -37,16 +37,15 @@ def _head_configs(trials: int, backbone: str, seed: int) -> list[dict]:
 
 
 def run(folder: Path, trials: int = 10, epochs: int = 5, backbone: str = "vgg16") -> str:
-    import autotune.tf_setup  # noqa: F401  (quiets TensorFlow's import; must come first)
+    from autotune.backend import tf  # noqa: F401  (TensorFlow, imported quietly)
 
-    # isort: split
     import numpy as np
 
-    from autotune.models.mlp import STEPS_PER_EXECUTION, build_network
-    from autotune.models.optim import build_optimizer
+    from autotune.models.mlp import build_network
+    from autotune.models.optim import STEPS_PER_EXECUTION, build_optimizer
     from autotune.models.transfer import extract, feature_model, image_model, load_backbone
-    from autotune.search.feature_cache import cached_features
-    from autotune.search.images import feature_scale
+    from autotune.problems.feature_cache import cached_features
+    from autotune.problems.images import feature_scale
 
     data = load_images(folder, seed=0)
     spec = data.preprocessing

@@ -56,7 +56,7 @@ def encode(data) -> Arrays:
     training and validation rows. Preprocessing is fitted on the training rows."""
     from sklearn.preprocessing import StandardScaler
 
-    from autotune.data.tabular import normalise_labels
+    from autotune.data.columns import normalise_labels
 
     spec = data.preprocessing
     frames = splits(data)
@@ -85,11 +85,7 @@ def search(
 ):
     """Run the plain search until ``deadline`` (a ``time.monotonic()`` value); return the
     tuner. ``on_trial_end(trial)`` is called as each trial ends."""
-    import autotune.tf_setup  # noqa: F401  (quiets TensorFlow's import; must come first)
-
-    # isort: split
-    import keras
-    import keras_tuner as kt
+    from autotune.backend import keras, kt
 
     spec = data.preprocessing
     if spec.task == "classification":

@@ -49,8 +49,8 @@ SYSTEMS = ("autotune", "plain KerasTuner", "sklearn MLP", "HistGradientBoosting"
 
 
 def _scores(task: str, y_test: pd.Series, output: np.ndarray, classes: list[Any]) -> dict:
-    from autotune.data.tabular import normalise_labels
-    from autotune.metrics import classification_scores, regression_scores
+    from autotune.data.columns import normalise_labels
+    from autotune.problems.scores import classification_scores, regression_scores
 
     if task == "classification":
         output = np.asarray(output, dtype="float64")
@@ -66,7 +66,7 @@ def _sklearn(data, kind: str, seed: int) -> dict:
     from sklearn.pipeline import make_pipeline
     from sklearn.preprocessing import StandardScaler
 
-    from autotune.data.tabular import normalise_labels
+    from autotune.data.columns import normalise_labels
 
     spec = data.preprocessing
     frames = plain_keras_tuner.splits(data)
@@ -128,12 +128,12 @@ def _plain_keras_tuner(data, budget: float, seed: int, workdir: Path) -> dict:
 def _autotune(path: Path, budget: float, seed: int, workdir: Path) -> dict:
     from rich.console import Console
 
-    from autotune.search.options import TuneOptions
-    from autotune.search.runner import run_search
+    from autotune.options import TuneOptions
+    from autotune.runner import run_search
 
     started = time.perf_counter()
     info = run_search(
-        TuneOptions(data=path, time_budget=budget, seed=seed, out=workdir / "autotune"),
+        TuneOptions(data=path, time_budget=budget, seed=seed, out=workdir / "autotune").resolve(),
         progress_console=Console(file=io.StringIO()),
     )
     return {

@@ -46,8 +46,8 @@ CHECKPOINTS = (60, 120, 300)
 def _autotune_curve(path: Path, budget: float, seed: int, workdir: Path) -> list[tuple]:
     from rich.console import Console
 
-    from autotune.search.options import TuneOptions
-    from autotune.search.runner import run_search
+    from autotune.options import TuneOptions
+    from autotune.runner import run_search
 
     space = workdir / "space.yaml"
     space.write_text(SPACE)
@@ -56,7 +56,7 @@ def _autotune_curve(path: Path, budget: float, seed: int, workdir: Path) -> list
     run_search(
         TuneOptions(
             data=path, space=str(space), time_budget=budget, seed=seed, out=out, max_epochs=50
-        ),
+        ).resolve(),
         progress_console=Console(file=io.StringIO()),
     )
     points = []

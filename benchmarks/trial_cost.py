@@ -7,7 +7,7 @@ fixed seed, through the real tuner, a fixed number of epochs, no early stopping)
 - ``Keras / KerasTuner defaults``: numpy arrays into ``fit`` (Keras builds its input pipeline
   every epoch) and KerasTuner's ``SaveBestEpoch`` (an ``.h5`` file at every improving epoch);
 - ``+ tf.data pipelines``: the batches of :mod:`autotune.models.batches`;
-- ``+ best epoch kept in memory``: :class:`autotune.search.tuner.KeepBestEpoch` (autotune);
+- ``+ best epoch kept in memory``: :class:`autotune.callbacks.best_epoch.KeepBestEpoch` (autotune);
 - ``autotune, diagnostics off``: autotune without the per-epoch gradient probe.
 
 For each configuration the four arms run back to back, their order reversed from one
@@ -52,7 +52,7 @@ def _trial_seconds(problem, values: dict, arm: str, epochs: int, workdir: Path) 
     import keras_tuner as kt
     from keras_tuner.src.engine.tuner_utils import SaveBestEpoch
 
-    from autotune.search.tuner import make_tuner
+    from autotune.tuning.tuner import make_tuner
 
     fixed = kt.HyperParameters()
     for name, value in values.items():
@@ -61,10 +61,10 @@ def _trial_seconds(problem, values: dict, arm: str, epochs: int, workdir: Path) 
     hypermodel.diagnostics = arm != ARMS[3]
     with ExitStack() as patches:
         if arm == ARMS[0]:
-            numpy_arrays = mock.patch("autotune.models.mlp.worth_a_pipeline", lambda x: False)
+            numpy_arrays = mock.patch("autotune.models.fitting.worth_a_pipeline", lambda x: False)
             patches.enter_context(numpy_arrays)
         if arm in ARMS[:2]:
-            every_epoch = mock.patch("autotune.search.tuner.KeepBestEpoch", SaveBestEpoch)
+            every_epoch = mock.patch("autotune.tuning.tuner.KeepBestEpoch", SaveBestEpoch)
             patches.enter_context(every_epoch)
         tuner = make_tuner(
             "random",
@@ -86,7 +86,7 @@ def _trial_seconds(problem, values: dict, arm: str, epochs: int, workdir: Path) 
 
 def run(data: Path, repeats: int = 3, trials: int | None = None, epochs: int | None = None) -> str:
     from autotune.data.tabular import load_table
-    from autotune.search.tables import TabularProblem
+    from autotune.problems.table import TabularProblem
 
     paths = [data] if data.is_file() else [data / name for name in WORK]
     lines = [

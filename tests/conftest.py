@@ -53,13 +53,14 @@ def run_cli(
 @pytest.fixture(scope="session")
 def penguins_run(tmp_path_factory) -> Path:
     """A real 2-trial x 2-epoch search on penguins, shared by the tests that only read it."""
-    from autotune.search.options import TuneOptions
-    from autotune.search.runner import run_search
+    from autotune.options import TuneOptions
+    from autotune.runner import run_search
 
     out = tmp_path_factory.mktemp("runs") / "penguins"
-    run_search(
-        TuneOptions(data=DATA / "penguins.csv", space="fast", max_trials=2, max_epochs=2, out=out)
+    options = TuneOptions(
+        data=DATA / "penguins.csv", space="fast", max_trials=2, max_epochs=2, out=out
     )
+    run_search(options.resolve())
     return out
 
 
@@ -137,3 +138,48 @@ def make_images():
     """``make_images(root, per_class=16, modes=MODES, seed=0)``: two generated classes a network
     can tell apart (horizontal vs vertical stripes, with noise), 20-40 px, in mixed modes."""
     return make_image_folder
+
+
+# Image sets for the image tests: generated folders, files that are not images, a weights file.
+
+
+@pytest.fixture
+def image_folder(tmp_path, make_images) -> Path:
+    return make_images(tmp_path / "stripes")
+
+
+@pytest.fixture(scope="session")
+def shared_image_folder(tmp_path_factory, make_images) -> Path:
+    """One generated set for the tests that only read it (trained runs, predictions)."""
+    return make_images(tmp_path_factory.mktemp("images") / "stripes", per_class=20)
+
+
+def add_bad_files(folder: Path) -> dict[str, Path]:
+    """An empty file, a text file named .png and a truncated PNG, in the first class."""
+    target = sorted(p for p in folder.iterdir() if p.is_dir())[0]
+    empty = target / "empty.png"
+    empty.write_bytes(b"")
+    text = target / "notes.png"
+    text.write_text("not an image\n")
+    good = sorted(target.glob(f"{target.name}_*.png"))[0].read_bytes()
+    truncated = target / "truncated.png"
+    truncated.write_bytes(good[: len(good) // 2])
+    return {"empty": empty, "text": text, "truncated": truncated}
+
+
+@pytest.fixture(scope="session")
+def vgg16_weights(tmp_path_factory) -> Path:
+    """VGG16 weights without the classifier, randomly initialised, saved as Keras does."""
+    from autotune.backend import keras
+
+    keras.utils.set_random_seed(1)
+    model = keras.applications.VGG16(weights=None, include_top=False, input_shape=(32, 32, 3))
+    path = tmp_path_factory.mktemp("weights") / "vgg16_random.weights.h5"
+    model.save_weights(path)
+    return path
+
+
+@pytest.fixture
+def add_bad():
+    """``add_bad(folder)``: add unreadable files (see add_bad_files)."""
+    return add_bad_files

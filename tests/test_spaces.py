@@ -113,13 +113,13 @@ def test_missing_space_file(tmp_path):
 
 @pytest.mark.parametrize("name", sorted(shipped_spaces()))
 def test_every_shipped_space_runs_a_one_trial_search(tmp_path, data_dir, name):
-    from autotune.search.options import TuneOptions
-    from autotune.search.runner import run_search
+    from autotune.options import TuneOptions
+    from autotune.runner import run_search
 
     info = run_search(
         TuneOptions(
             data=data_dir / "iris.csv", space=name, max_trials=1, max_epochs=1, out=tmp_path / "run"
-        )
+        ).resolve()
     )
     assert info["status"] == "completed"
     assert info["trials"] == {"run": 1, "completed": 1, "failed": 0}

@@ -11,11 +11,9 @@ to save a cost that their epochs do not notice.
 
 from __future__ import annotations
 
-import autotune.tf_setup  # noqa: F401  (quiets TensorFlow's import; must come first)
+from autotune.backend import tf
 
-# isort: split
 import numpy as np
-import tensorflow as tf
 
 # Rows per validation batch: evaluation keeps no gradients, so bigger batches only save steps.
 EVAL_BATCH = 1024

@@ -4,14 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-import autotune.tf_setup  # noqa: F401  (quiets TensorFlow's import; must come first)
+from autotune.backend import keras
 
-# isort: split
-import keras
-from keras import layers
+from autotune.models.head import compile_network, hidden_layers, regularizer_of
+from autotune.vocabulary import initializer_of
 
-from autotune.models.mlp import compile_network, hidden_layers, regularizer_of
-from autotune.models.params import initializer_of
+layers = keras.layers
 
 # Augmentation strength (training only; the saved model passes images through unchanged).
 ROTATION, ZOOM = 0.05, 0.1
@@ -22,7 +20,7 @@ def build_cnn(p: dict[str, Any], image_shape: tuple[int, int, int], n_outputs: i
     doubling per block), global average pooling, then the MLP head; compiled.
 
     Args:
-        p: resolved hyperparameters (see :data:`autotune.models.params.PARAMS`).
+        p: resolved hyperparameters (see :data:`autotune.vocabulary.PARAMS`).
         image_shape: (side, side, channels) of the uint8-range input.
         n_outputs: number of classes.
     """

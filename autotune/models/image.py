@@ -1,23 +1,21 @@
 """The image hypermodel: a CNN from scratch on the pixels (backbone ``none``), or the pyramid
-MLP head on a frozen backbone's cached features; the trial's ``backbone`` decides."""
+head on a frozen backbone's cached features; the trial's ``backbone`` decides."""
 
 from __future__ import annotations
 
 from typing import Any
 
-import autotune.tf_setup  # noqa: F401  (quiets TensorFlow's import; must come first)
+from autotune.backend import keras, kt
 
-# isort: split
-import keras
-import keras_tuner as kt
 import numpy as np
 
 from autotune.models.cnn import build_cnn
-from autotune.models.mlp import MLPHyperModel, build_network
-from autotune.models.params import PARAMS, resolve
+from autotune.models.fitting import FitNotes, fit_trial
+from autotune.models.mlp import build_network
+from autotune.vocabulary import PARAMS, resolve
 
 
-class ImageHyperModel(MLPHyperModel):
+class ImageHyperModel(kt.HyperModel):
     """Builds and fits one image trial.
 
     Args:
@@ -26,6 +24,7 @@ class ImageHyperModel(MLPHyperModel):
         features: backbone name -> {"train": array, "val": array} of standardised pooled
             features, for the backbones the space can pick.
         fit_callbacks: callbacks shared by every trial (see :class:`MLPHyperModel`).
+        diagnostics: measure gradient health every epoch.
     """
 
     def __init__(
@@ -36,10 +35,10 @@ class ImageHyperModel(MLPHyperModel):
         fit_callbacks=(),
         diagnostics: bool = True,
     ):
-        super().__init__(0, n_outputs, "classification", fit_callbacks, diagnostics)
-        self.name = "image"
-        self.image_shape = image_shape
-        self.features = features
+        super().__init__(name="image", tunable=True)
+        self.image_shape, self.n_outputs, self.features = image_shape, n_outputs, features
+        self.fit_callbacks = list(fit_callbacks)
+        self.diagnostics = diagnostics
 
     def build(self, hp: kt.HyperParameters) -> keras.Model:
         p = resolve(hp.values, PARAMS)
@@ -48,11 +47,29 @@ class ImageHyperModel(MLPHyperModel):
         width = self.features[p["backbone"]]["train"].shape[1]
         return build_network(hp.values, width, self.n_outputs, "classification")
 
-    def fit(self, hp: kt.HyperParameters, model: keras.Model, x, y, **kwargs: Any):
+    def fit(
+        self,
+        hp: kt.HyperParameters,
+        model: keras.Model,
+        x,
+        y,
+        notes: FitNotes | None = None,
+        **kwargs: Any,
+    ):
         """Pixels for a CNN; the backbone's cached features (same rows) for a head."""
         backbone = resolve(hp.values, PARAMS)["backbone"]
         if backbone != "none":
             x = self.features[backbone]["train"]
             _, y_val = kwargs["validation_data"]
             kwargs["validation_data"] = (self.features[backbone]["val"], y_val)
-        return super().fit(hp, model, x, y, **kwargs)
+        return fit_trial(
+            model,
+            resolve(hp.values),
+            x,
+            y,
+            task="classification",
+            shared_callbacks=self.fit_callbacks,
+            notes=notes,
+            diagnostics=self.diagnostics,
+            **kwargs,
+        )

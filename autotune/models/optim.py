@@ -1,36 +1,17 @@
-"""Optimizers by name, with the learning rate, momentum and gradient clipping of a trial."""
+"""What a trial's ``model.compile`` gets: its optimizer (learning rate, momentum, clipping),
+the task's loss, and the metrics the search records."""
 
 from __future__ import annotations
 
-import autotune.tf_setup  # noqa: F401  (quiets TensorFlow's import; must come first)
+from typing import Any
 
-# isort: split
-import math
+from autotune.backend import keras
 
-import keras
+from autotune.vocabulary import LOSS_METRICS
 
-
-def learning_rate_at(
-    schedule: str, base: float, epoch: int, epochs: int, warmup_epochs: int = 0
-) -> float:
-    """The learning rate of ``epoch`` (0-based) under a schedule.
-
-    ``warmup`` rises linearly to ``base`` over ``warmup_epochs`` (the large-batch practice),
-    then stays; ``cosine`` decays from ``base`` towards 0 over ``epochs``; ``warmup_cosine``
-    warms up, then decays over the remaining epochs.
-
-    >>> [round(learning_rate_at("warmup", 1.0, e, 10, 4), 2) for e in range(5)]
-    [0.25, 0.5, 0.75, 1.0, 1.0]
-    >>> [round(learning_rate_at("cosine", 1.0, e, 4), 2) for e in range(4)]
-    [1.0, 0.85, 0.5, 0.15]
-    """
-    warm = warmup_epochs if schedule in ("warmup", "warmup_cosine") else 0
-    if epoch < warm:
-        return base * (epoch + 1) / warm
-    if schedule in ("cosine", "warmup_cosine"):
-        span = max(1, epochs - warm)
-        return base * 0.5 * (1 + math.cos(math.pi * (epoch - warm) / span))
-    return base
+# Run this many training steps per call into TensorFlow: small MLPs are dominated by the
+# per-step Python overhead (2.5x faster epochs at batch 16 on a 20,000 x 100 table).
+STEPS_PER_EXECUTION = 32
 
 
 def build_optimizer(
@@ -54,3 +35,29 @@ def build_optimizer(
     if name == "adagrad":
         return keras.optimizers.Adagrad(learning_rate, **clip)
     raise ValueError(f"unknown optimizer {name!r}")
+
+
+def compile_args(p: dict[str, Any], task: str, lr_scale: float = 1.0) -> dict[str, Any]:
+    """``model.compile``'s arguments for a trial: its optimizer (the learning rate times
+    ``lr_scale``), the task's loss and the metrics the search records."""
+    if task == "classification":
+        loss = "sparse_categorical_crossentropy"
+        metrics = [
+            keras.metrics.SparseCategoricalCrossentropy(name=LOSS_METRICS[task]),
+            "accuracy",
+        ]
+    else:
+        loss = "mean_squared_error"
+        metrics = [
+            keras.metrics.MeanSquaredError(name=LOSS_METRICS[task]),
+            keras.metrics.R2Score(name="r2"),
+        ]
+    optimizer = build_optimizer(
+        p["optimizer"],
+        p["learning_rate"] * lr_scale,
+        momentum=p["momentum"],
+        clipnorm=p["clipnorm"],
+    )
+    return dict(
+        optimizer=optimizer, loss=loss, metrics=metrics, steps_per_execution=STEPS_PER_EXECUTION
+    )

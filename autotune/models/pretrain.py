@@ -15,17 +15,16 @@ network's weights in place; nothing is copied.
 
 from __future__ import annotations
 
-import autotune.tf_setup  # noqa: F401  (quiets TensorFlow's import; must come first)
-
-# isort: split
 import time
 from typing import Any
 
-import keras
+from autotune.backend import keras
+
 import numpy as np
-from keras import layers
 
 from autotune.models.batches import training_batches
+
+layers = keras.layers
 
 # Epochs of reconstruction per hidden block, and its optimizer (Adam's defaults).
 PRETRAIN_EPOCHS = 10

@@ -2,9 +2,9 @@
 
 Transfer learning's "reuse the early layers", in tabular form: the early layers of a network
 trained on one table have learnt features of its input columns; a new table with the same
-columns (:mod:`autotune.search.init_from` checks that) can start from them. Each trial's network is
-``inputs -> reused layers -> the trial's own hidden layers -> output``, trained in two phases
-as Keras' transfer-learning guide does:
+columns (:mod:`autotune.problems.init_from` checks that) can start from them. Each trial's
+network is ``inputs -> reused layers -> the trial's own hidden layers -> output``, trained in
+two phases as Keras' transfer-learning guide does:
 
 1. the reused layers frozen, for :data:`FROZEN_SHARE` of the epochs (at least one), so the
    new layers learn on top of them without wrecking them with large early gradients;
@@ -17,13 +17,13 @@ epoch may be in either).
 
 from __future__ import annotations
 
-import autotune.tf_setup  # noqa: F401  (quiets TensorFlow's import; must come first)
-
-# isort: split
 import math
 from typing import Any
 
-import keras
+from autotune.backend import keras
+
+from autotune.callbacks.schedule import schedule_callback
+from autotune.models.optim import compile_args
 
 REUSED = "reused"
 FROZEN_SHARE = 0.2
@@ -65,8 +65,6 @@ def fit_frozen_then_fine_tuned(
         One History over both phases, and ``{"frozen_epochs", "fine_tuned_epochs",
         "fine_tune_learning_rate_scale"}``.
     """
-    from autotune.models.mlp import compile_args, schedule_callback
-
     frozen = min(epochs, max(1, round(epochs * FROZEN_SHARE)))
     history = fit([schedule_callback(params, epochs)], epochs=frozen)
     done = len(history.epoch)

@@ -17,14 +17,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import autotune.tf_setup  # noqa: F401  (quiets TensorFlow's import; must come first)
+from autotune.backend import keras
 
-# isort: split
-import keras
 import numpy as np
-from keras import layers
 
 from autotune.errors import DataError, UsageError
+
+layers = keras.layers
 
 # VGG16 and ResNet50 refuse inputs smaller than this.
 MIN_SIDE = 32

@@ -12,8 +12,7 @@ import re
 from collections import Counter
 from typing import Any
 
-from autotune.diagnostics.remedies import leading_remedies
-from autotune.diagnostics.thresholds import SEVERITY
+from autotune.report.remedies import leading_remedies
 from autotune.report.run_data import RunData
 
 # A finding seen in fewer trials than this is listed but not explained.
@@ -182,12 +181,16 @@ def across_info(run: RunData) -> dict[str, Any]:
     X = [[f.value(t["hyperparameters"]) for f in features] for t in trials]
     X = [[0.0 if math.isnan(v) else v for v in row] for row in X]
     counts = Counter(f["name"] for t in trials for f in t.get("findings") or [])
+    # Each finding's severity, as its records state it.
+    severity = {
+        f["name"]: f.get("severity", "warning") for t in trials for f in t.get("findings") or []
+    }
     findings = []
-    for name in sorted(counts, key=lambda n: (SEVERITY.get(n) != "serious", -counts[n], n)):
+    for name in sorted(counts, key=lambda n: (severity[n] != "serious", -counts[n], n)):
         has = [any(f["name"] == name for f in t.get("findings") or []) for t in trials]
         entry: dict[str, Any] = {
             "name": name,
-            "severity": SEVERITY.get(name, "warning"),
+            "severity": severity[name],
             "trials": counts[name],
             "of": len(trials),
             "trial_ids": sorted(t["trial_id"] for t, h in zip(trials, has, strict=True) if h),

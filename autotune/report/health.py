@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from autotune.models.params import describe_trial
 from autotune.report.run_data import RunData
+from autotune.vocabulary import describe_trial
 
 
 def _rows(series: dict[str, Any], key: str) -> list[list[float | None]]:

@@ -4,15 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from autotune.diagnostics.thresholds import SEVERITY
-from autotune.models.params import (
-    extras_of,
-    image_base,
-    initializer_of,
-    pyramid_widths,
-    resolve,
-)
 from autotune.report.run_data import RunData
+from autotune.vocabulary import extras_of, image_base, initializer_of, pyramid_widths, resolve
 
 # The validation metric shown beside the score, by task.
 SHOWN_METRIC = {"classification": "val_accuracy", "regression": "val_r2"}
@@ -55,8 +48,7 @@ def leaderboard_info(run: RunData) -> dict[str, Any]:
                 "architecture": architecture(trial.get("hyperparameters", {})),
                 "hyperparameters": trial.get("hyperparameters", {}),
                 "badges": [
-                    {"name": f["name"], "severity": SEVERITY.get(f["name"], "warning")}
-                    for f in findings
+                    {"name": f["name"], "severity": f.get("severity", "warning")} for f in findings
                 ],
                 "error": trial.get("error"),
                 "guided": steered.get(trial["trial_id"]),

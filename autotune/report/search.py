@@ -11,6 +11,7 @@ import warnings
 from typing import Any
 
 from autotune.report.run_data import RunData
+from autotune.vocabulary import describe_change
 
 # fANOVA fits a random forest on the completed trials: fewer than this says nothing.
 MIN_TRIALS_FOR_IMPORTANCE = 5
@@ -22,8 +23,6 @@ def _guidance(run: RunData) -> dict[str, Any] | None:
     guidance = run.guidance
     if guidance is None:
         return None
-    from autotune.search.guidance import describe_change
-
     return {
         **guidance,
         "interventions": [

@@ -6,9 +6,9 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from autotune.diagnostics.remedies import leading_remedies
-from autotune.models.params import describe_trial
+from autotune.report.remedies import leading_remedies
 from autotune.report.run_data import RunData
+from autotune.vocabulary import describe_trial
 
 STATUS_TEXT = {
     "completed": "completed",

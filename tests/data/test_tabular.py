@@ -4,7 +4,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from autotune.data.tabular import Preprocessing, as_text, infer_task, load_table
+from autotune.data.columns import as_text, infer_task
+from autotune.data.tabular import Preprocessing, load_table
 from autotune.errors import DataError, UsageError
 
 

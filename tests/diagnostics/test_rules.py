@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from autotune.diagnostics.rules import FINDINGS, SEVERITY, THRESHOLDS, diagnose, health
-from autotune.models.params import resolve
+from autotune.diagnostics import FINDINGS, SEVERITY, THRESHOLDS, diagnose, health
+from autotune.vocabulary import resolve
 
 NAN = float("nan")
 PARAMS = resolve({"n_layers": 3, "activation": "relu"})

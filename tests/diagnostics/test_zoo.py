@@ -9,10 +9,10 @@ import json
 import pytest
 import yaml
 
-from autotune.diagnostics.rules import FINDINGS
+from autotune.diagnostics import FINDINGS
 from autotune.errors import SearchFailedError
-from autotune.search.options import TuneOptions
-from autotune.search.runner import run_search
+from autotune.options import TuneOptions
+from autotune.runner import run_search
 from autotune.spaces import load_config
 
 ZOO = [
@@ -214,7 +214,7 @@ def test_zoo(tmp_path, data_dir, case, data, config, epochs, expected):
         out=tmp_path / "run",
     )
     try:
-        run_search(options)
+        run_search(options.resolve())
     except SearchFailedError:
         assert "nan_loss" in expected  # only a diverged trial may fail the run
     trial = json.loads(next((tmp_path / "run" / "trials").glob("*.json")).read_text())

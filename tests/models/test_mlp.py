@@ -5,7 +5,7 @@ import pytest
 
 from autotune.models.mlp import build_network
 from autotune.models.optim import build_optimizer
-from autotune.models.params import MLP_PARAMS, check_value, describe_trial, pyramid_widths
+from autotune.vocabulary import MLP_PARAMS, check_value, describe_trial, pyramid_widths
 
 
 @pytest.mark.parametrize(
@@ -181,7 +181,7 @@ def test_residual_connections_with_projection_where_widths_differ():
     ],
 )
 def test_learning_rate_schedules(schedule, expected):
-    from autotune.models.optim import learning_rate_at
+    from autotune.callbacks.schedule import learning_rate_at
 
     got = [learning_rate_at(schedule, 0.01, e, 4, warmup_epochs=2) for e in range(4)]
     assert got == pytest.approx(expected, abs=1e-5)

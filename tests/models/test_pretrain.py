@@ -50,8 +50,8 @@ def test_every_hidden_block_learns_to_reconstruct_its_input(data_dir, batch_norm
 
 
 def test_a_pretrained_search_records_each_trials_pretraining(tmp_path, data_dir):
-    from autotune.search.options import TuneOptions
-    from autotune.search.runner import run_search
+    from autotune.options import TuneOptions
+    from autotune.runner import run_search
 
     out = tmp_path / "run"
     info = run_search(
@@ -62,7 +62,7 @@ def test_a_pretrained_search_records_each_trials_pretraining(tmp_path, data_dir)
             max_epochs=2,
             pretrain="autoencoder",
             out=out,
-        )
+        ).resolve()
     )
     assert info["options"]["pretrain"] == "autoencoder"
     for path in sorted((out / "trials").glob("*.json")):

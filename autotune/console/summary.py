@@ -1,0 +1,130 @@
+"""What the commands print at the end of a run: the top trials, the scores, the findings with
+their remedies, and where the run folder and its report are. No TensorFlow here."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+
+from autotune.runs import RunFolder, rank_trials
+from autotune.vocabulary import describe_trial
+
+
+def scores_text(scores: dict[str, float] | None) -> str:
+    if not scores:
+        return "n/a"
+    return ", ".join(f"{name} {value:.4f}" for name, value in scores.items())
+
+
+def print_summary(info: dict[str, Any], out: Path, report: Path | None) -> None:
+    console = Console(highlight=False)
+    folder = RunFolder(out)
+    best = info["best_trial"]
+    trials = info["trials"]
+    table = Table(title=f"top trials (score: {info['score']})", title_justify="left")
+    for column in ("rank", "trial", "score", "epoch", "model", "health"):
+        table.add_column(column, justify="left" if column in ("model", "health") else "right")
+    for trial in rank_trials(folder.read_trials(), info["direction"])[:5]:
+        table.add_row(
+            str(trial.get("rank") or "-"),
+            trial["trial_id"],
+            "-" if trial["score"] is None else f"{trial['score']:.4f}",
+            str(trial.get("best_epoch") or "-"),
+            escape(describe_trial(trial["hyperparameters"])),
+            escape(trial.get("health", "")),
+        )
+    console.print(table)
+    console.print(
+        f"best trial {best['trial_id']}: {info['metric']} {best['score']:.4f} "
+        f"at epoch {best['best_epoch']}"
+    )
+    images = info["dataset"].get("kind") == "images"
+    unit = "images" if images else "rows"
+    tuned = info.get("fine_tune")
+    if tuned:
+        before, after = tuned["val_before"], tuned["val_after"]
+        console.print(
+            f"fine-tuned {tuned['backbone']}'s top block: validation accuracy "
+            f"{before['accuracy']:.4f} -> {after['accuracy']:.4f} in {tuned['epochs_run']} "
+            f"epochs ({'kept' if tuned['kept'] else 'no better, not kept'})"
+            if not tuned.get("interrupted")
+            else f"fine-tuning {tuned['backbone']}'s top block was interrupted (Ctrl-C); the "
+            "head before fine-tuning is saved"
+        )
+    val_rows = info["dataset"]["split_rows"]["val"]
+    console.print(f"validation ({val_rows} {unit}): {scores_text(info['val_scores'])}")
+    if info.get("test_scores"):
+        console.print(
+            f"test, held out from the search ({info['dataset']['split_rows']['test']} "
+            f"{unit}): {scores_text(info['test_scores'])}"
+        )
+    console.print(
+        f"trials: {trials['run']} run, {trials['completed']} completed, "
+        f"{trials['failed']} failed, in {info['elapsed_seconds']:.0f} s"
+    )
+    cluster = info.get("distributed")
+    if cluster:
+        console.print(f"distributed: the chief served the oracle at {cluster['oracle']}")
+        for name, worker in cluster["workers"].items():
+            lost = f"; lost: {worker['lost']}" if worker.get("lost") else ""
+            console.print(
+                f"  {name} ({worker.get('host') or '?'}): ran {len(worker['trials'])} trial(s)"
+                f"{lost}",
+                markup=False,
+            )
+    guidance = info.get("guidance") or {}
+    if guidance.get("enabled"):
+        steered = len({i["trial_id"] for i in guidance["interventions"]})
+        console.print(
+            f"guided: findings changed the values of {steered} trial(s) before they ran "
+            "(the report's Guided search lists them)"
+        )
+    console.print(f"run folder: {folder.path.resolve()}")
+    if report:
+        console.print(f"report: {report.resolve().as_uri()}")
+    console.print(
+        f"best model: {folder.best_model.resolve()}  "
+        f"(use it: autotune predict {folder.path} {'IMAGES' if images else 'NEW.csv'})"
+    )
+
+
+def print_diagnosis(out: Path, report: Path | None) -> None:
+    console = Console(highlight=False)
+    folder = RunFolder(out)
+    info = folder.read_run()
+    trial = folder.read_trials()[0]
+    console.print(f"configuration: {describe_trial(trial['hyperparameters'])}")
+    if trial["status"] == "completed":
+        console.print(
+            f"{trial['epochs_run']} epochs: {info['metric']} {trial['score']:.4f} at epoch "
+            f"{trial['best_epoch']}; test {scores_text(info.get('test_scores'))}"
+        )
+    else:
+        console.print(
+            f"[red]the trial failed[/] after {trial['epochs_run']} epoch(s): {trial['error']}; "
+            "no model was saved"
+        )
+    print_findings(console, trial["findings"])
+    console.print(f"run folder: {folder.path.resolve()}")
+    if report:
+        console.print(f"report: {report.resolve().as_uri()}")
+
+
+def print_findings(console, findings: list[dict[str, Any]]) -> None:
+    if not findings:
+        console.print("[green]healthy[/]: no finding")
+        return
+    for finding in findings:
+        colour = "red" if finding["severity"] == "serious" else "yellow"
+        console.print(
+            f"[{colour}]{finding['severity']}[/] [bold]{finding['name']}[/]: {finding['summary']}"
+        )
+        for number, remedy in enumerate(finding["remedies"], start=1):
+            change = ", ".join(f"{k}: {v}" for k, v in remedy["change"].items())
+            console.print(
+                f"    {number}. {remedy['text']}" + (f"  [dim]({change})[/]" if change else "")
+            )

@@ -1,0 +1,113 @@
+"""How one trial trains, whatever its network: the batch pipelines, the gradient probe, the
+optional pre-training, the learning-rate schedule, and the two phases of reused layers.
+
+KerasTuner calls ``HyperModel.fit``; the hypermodels (:mod:`autotune.models.mlp`,
+:mod:`autotune.models.image`) pass their trial here. What the fit did beyond its Keras
+``History`` (the probe's series, pre-training, the reuse phases) goes into the
+:class:`FitNotes` that the tuner hands each trial (:mod:`autotune.tuning.tuner`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from autotune.backend import keras
+
+import numpy as np
+
+from autotune.callbacks.gradient_probe import GradientProbe, constant_loss, probe_rows
+from autotune.callbacks.schedule import schedule_callback
+from autotune.models.batches import evaluation_batches, training_batches, worth_a_pipeline
+
+
+@dataclass
+class FitNotes:
+    """What a trial's fit did beyond its History, for the trial's record.
+
+    Attributes:
+        diagnostics: the gradient probe's series (with the task and the constant
+            prediction's loss), or None when diagnostics are off.
+        pretraining: what ``--pretrain`` did (:mod:`autotune.models.pretrain`), or None.
+        reuse: the frozen and fine-tuned epochs of ``--init-from``'s layers, or None.
+    """
+
+    diagnostics: dict[str, Any] | None = None
+    pretraining: dict[str, Any] | None = None
+    reuse: dict[str, Any] | None = None
+
+
+def fit_trial(
+    model: keras.Model,
+    params: dict[str, Any],
+    x: np.ndarray,
+    y: np.ndarray,
+    *,
+    task: str,
+    shared_callbacks: list,
+    notes: FitNotes | None = None,
+    diagnostics: bool = True,
+    pretrain: str | None = None,
+    reuses_front: bool = False,
+    **kwargs: Any,
+) -> keras.callbacks.History:
+    """Train ``model`` with the trial's batch size; fill ``notes``.
+
+    Args:
+        model: the trial's compiled network.
+        params: its resolved hyperparameters.
+        x, y: the training rows (encoded), as the network takes them.
+        task: ``classification`` or ``regression``.
+        shared_callbacks: callbacks shared by every trial (progress, time budget), added after
+            KerasTuner's per-trial copy of the search's callbacks (``kwargs["callbacks"]``).
+        notes: filled with what the fit did (see :class:`FitNotes`); None: not kept.
+        diagnostics: measure gradient health every epoch (:class:`GradientProbe`).
+        pretrain: ``autoencoder``: pre-train the hidden layers first; None: no.
+        reuses_front: the network starts with reused layers of an earlier run
+            (:mod:`autotune.models.reuse`): train them frozen first, then fine-tune.
+        **kwargs: ``model.fit``'s other arguments (epochs, validation data, callbacks).
+    """
+    notes = notes if notes is not None else FitNotes()
+    callbacks = list(kwargs.pop("callbacks", [])) + list(shared_callbacks)
+    probe = (
+        GradientProbe(*probe_rows(x, y), activation=params["activation"]) if diagnostics else None
+    )
+    if probe:
+        callbacks.append(probe)
+    if pretrain == "autoencoder":
+        from autotune.models.pretrain import pretrain_autoencoder
+
+        notes.pretraining = pretrain_autoencoder(model, x, params["batch_size"])
+    data, feeding = _feed(x, y, params["batch_size"], kwargs)
+
+    def fit(more_callbacks, **overrides):
+        """``model.fit`` with the trial's data and callbacks, plus ``more_callbacks``."""
+        args = {**kwargs, **feeding, **overrides}
+        return model.fit(*data, callbacks=callbacks + more_callbacks, **args)
+
+    epochs = kwargs.get("epochs", 1)
+    if reuses_front:
+        from autotune.models.reuse import fit_frozen_then_fine_tuned
+
+        history, notes.reuse = fit_frozen_then_fine_tuned(
+            model, params, task, fit, epochs, callbacks
+        )
+    elif params["lr_schedule"] != "constant":
+        history = fit([schedule_callback(params, epochs)])
+    else:
+        history = fit([])
+    if probe:
+        probe.series.update(task=task, baseline_loss=constant_loss(y, task))
+        notes.diagnostics = probe.series
+    return history
+
+
+def _feed(x: np.ndarray, y: np.ndarray, batch_size: int, kwargs: dict[str, Any]):
+    """``fit``'s data and how to feed it: pipelines built once (validation data in ``kwargs``
+    replaced by its pipeline), or the arrays for Keras to batch."""
+    if not worth_a_pipeline(x):
+        return (x, y), {"batch_size": batch_size}
+    if kwargs.get("validation_data") is not None:
+        kwargs["validation_data"] = evaluation_batches(*kwargs["validation_data"])
+    # The pipeline reshuffles every epoch.
+    return (training_batches(x, y, batch_size),), {"shuffle": False}

@@ -1,0 +1,398 @@
+"""Every option of ``autotune tune``, declared once; resolved into the immutable plan of a run.
+
+Each field of :class:`TuneOptions` is one option: its name, type (the annotation), default,
+help, how the CLI shows it and the check of its value (:mod:`autotune.checks`). The CLI
+builds the ``tune`` command from these fields, and ``autotune.tune(data, **options)`` takes
+the same names, so a flag cannot drift from its keyword.
+
+``TuneOptions`` holds what the user asked for, unchecked and unchanged (as a scikit-learn
+estimator keeps its constructor's arguments). :meth:`TuneOptions.resolve` checks every value
+and the combinations, then derives what the user left open (the trial limit, the run
+folder, the space of a table run) into a :class:`TunePlan`: frozen, checked once, passed
+down. No TensorFlow here.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import time
+import typing
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from autotune.checks import IMAGE_SIDE, TEST_SIZE, AtLeast, OneOf, PositiveSeconds
+from autotune.errors import UsageError
+from autotune.spaces import DEFAULT_SPACE, SearchSpace
+from autotune.vocabulary import BACKBONE_CHOICES, TASKS
+
+TUNERS = ("random", "bayesian", "hyperband")
+PRETRAIN_METHODS = ("autoencoder",)
+ROLES = ("chief", "worker")
+# Without --max-trials or --time-budget a search runs this many trials; with a budget only,
+# trials go on until the budget is spent.
+DEFAULT_MAX_TRIALS = 20
+
+
+@dataclass(frozen=True)
+class Option:
+    """How one option reads on the command line, and the check of its value.
+
+    Attributes:
+        help: one paragraph, as ``--help`` prints it.
+        metavar: the value's placeholder (``N``, ``RUN_DIR``); choices are shown as
+            ``[a|b|c]``.
+        choices: the values allowed, when they are a fixed list.
+        check: a check from :mod:`autotune.checks`, called with the flag and the value.
+        default_text: what ``--help`` says the default is, when it is derived (``None`` in
+            the field).
+        flags: the CLI's own spelling (``--guided/--unguided``); else ``--name``.
+    """
+
+    help: str
+    metavar: str | None = None
+    choices: tuple[Any, ...] | None = None
+    check: Any = None
+    default_text: str | None = None
+    flags: tuple[str, ...] = ()
+
+    def validate(self, flag: str, value: Any) -> None:
+        if value is None:
+            return  # None means "derive it" (or "off", for patience); never checked
+        if self.choices is not None:
+            OneOf(self.choices)(flag, value)
+        if self.check is not None:
+            self.check(flag, value)
+
+
+def option(default: Any, help: str, **how: Any) -> Any:
+    """A :class:`TuneOptions` field: its default and its :class:`Option` declaration."""
+    return field(default=default, metadata={"option": Option(help, **how)})
+
+
+@dataclass(frozen=True)
+class TuneOptions:
+    """The options of ``autotune tune``, as given (see each field's help)."""
+
+    data: Path = field(
+        metadata={
+            "argument": "CSV file (header row; target column), or a folder with one sub-folder "
+            "of images per class."
+        }
+    )
+    target: str | None = option(None, "Target column.", metavar="COL", default_text="last column")
+    task: str = option("auto", "What to learn; auto infers it from the target.", choices=TASKS)
+    space: str | SearchSpace | None = option(
+        None,
+        "Shipped space name (see `autotune spaces`) or a YAML file.",
+        metavar="NAME|FILE.yaml",
+        default_text="mlp for a CSV; image_transfer or image_cnn for images, see --backbone",
+    )
+    tuner: str = option("random", "Search strategy.", choices=TUNERS)
+    max_trials: int | None = option(
+        None,
+        "Most trials to run.",
+        metavar="N",
+        check=AtLeast(1),
+        default_text=f"{DEFAULT_MAX_TRIALS}; no limit with --time-budget",
+    )
+    max_epochs: int = option(
+        50, "Most epochs per trial (early stopping usually ends sooner).", metavar="N",
+        check=AtLeast(1),
+    )  # fmt: skip
+    time_budget: float | None = option(
+        None,
+        "Seconds for the whole search: no trial starts after it and the running one is stopped.",
+        metavar="SECONDS",
+        check=PositiveSeconds(),
+    )
+    seed: int = option(0, "Seed of splits, initial weights and the tuner.", metavar="N")
+    out: Path | None = option(
+        None, "Run folder.", metavar="RUN_DIR", default_text="reports/<data name>-<YYYYmmdd-HHMMSS>"
+    )
+    overwrite: bool = option(False, "Replace an existing run folder.")
+    resume: bool = option(
+        False,
+        "Continue the run in --out after a crash or kill: finished trials are kept, a trial cut "
+        "short runs again, until --max-trials (same data and space only).",
+    )
+    test_size: float = option(
+        0.2, "Share of rows held out for the final test score (0 = none).", metavar="SHARE",
+        check=TEST_SIZE,
+    )  # fmt: skip
+    patience: int | None = option(
+        5, "Early stopping: epochs without a better score before a trial stops.", metavar="N",
+        check=AtLeast(1),
+    )  # fmt: skip
+    guided: bool = option(
+        True,
+        "Let earlier trials' findings steer later trials: no saturating activations where "
+        "gradients vanished, gradient clipping where they exploded, a dropout / L2 floor after "
+        "overfitting (random and bayesian tuners).",
+        flags=("--guided/--unguided",),
+    )
+    pretrain: str | None = option(
+        None,
+        "Tables: autoencoder pre-trains each trial's hidden layers greedily, layer by layer, as "
+        "autoencoders of the training features before the supervised fit (for small tables; "
+        "see the README's benchmark).",
+        choices=PRETRAIN_METHODS,
+    )
+    init_from: Path | None = option(
+        None,
+        "Tables: an earlier run folder whose best model's first hidden layers start every trial "
+        "(frozen first, then fine-tuned); the data must have the same input columns.",
+        metavar="RUN_DIR",
+    )
+    init_layers: int = option(
+        1, "With --init-from: how many of its first hidden layers to reuse.", metavar="N",
+        check=AtLeast(1),
+    )  # fmt: skip
+    backbone: str = option(
+        "auto",
+        "Images: auto searches vgg16 and resnet50 features beside a CNN from scratch when the "
+        "smallest class has fewer than 1000 images (else the CNN only); none, vgg16 or resnet50 "
+        "force it.",
+        choices=BACKBONE_CHOICES,
+    )
+    weights: str = option(
+        "imagenet",
+        "Images: backbone weights: imagenet (Keras' cache, ~/.keras/models), none (random), or a "
+        "local FILE.h5.",
+        metavar="[imagenet|none|FILE.h5]",
+    )
+    strict: bool = option(False, "Images: stop at an unreadable file instead of skipping it.")
+    image_size: int | None = option(
+        None,
+        "Images: square side in pixels every image is resized to.",
+        metavar="PIXELS",
+        check=IMAGE_SIDE,
+        default_text="the median image's longer side rounded up to a multiple of 32, within 32-224",
+    )
+    role: str | None = option(
+        None,
+        "Distributed search (tables): chief serves KerasTuner's oracle at --oracle and writes "
+        "the results; worker runs trials for it. All share --out (a shared file system).",
+        choices=ROLES,
+    )
+    oracle: str | None = option(
+        None,
+        "HOST:PORT the chief listens on (port 0: a free one, printed and written to run.json) "
+        "and the workers connect to.",
+        metavar="HOST:PORT",
+        check=lambda flag, value: parse_address(value, flag),
+    )
+    worker_id: int | None = option(
+        None, "A worker's number, unique within the search.", metavar="N", check=AtLeast(0),
+    )  # fmt: skip
+    workers: int = option(
+        0, "Run a chief here and start this many worker processes on this machine.",
+        metavar="N", check=AtLeast(0),
+    )  # fmt: skip
+    connect_timeout: float = option(
+        120.0, "A worker fails when the chief has not answered for this many seconds.",
+        metavar="SECONDS", check=PositiveSeconds(),
+    )  # fmt: skip
+    worker_timeout: float = option(
+        60.0,
+        "The chief declares a worker lost (its trial failed) after this many seconds without "
+        "its heartbeat.",
+        metavar="SECONDS",
+        check=PositiveSeconds(),
+    )
+
+    def resolve(self) -> TunePlan:
+        """Check every value and their combinations; derive what was left open.
+
+        Raises:
+            UsageError: the first value or combination that cannot work, in one line.
+        """
+        for name, declared in declarations().items():
+            declared.validate(flag_of(name), getattr(self, name))
+        data = Path(self.data)
+        _check_combinations(self, data)
+        out = Path(self.out) if self.out else default_out(data)
+        init_from = Path(self.init_from) if self.init_from is not None else None
+        if init_from is not None and init_from.resolve() == out.resolve():
+            raise UsageError(
+                f"--init-from {init_from}: the run folder this run writes; pass an earlier "
+                "run's folder"
+            )
+        no_limit = self.max_trials is None and self.time_budget is None
+        space = DEFAULT_SPACE if self.space is None and not data.is_dir() else self.space
+        values = {name: getattr(self, name) for name in _names()}
+        values.update(
+            data=data,
+            out=out,
+            init_from=init_from,
+            space=space,
+            max_trials=DEFAULT_MAX_TRIALS if no_limit else self.max_trials,
+        )
+        return TunePlan(**values)
+
+
+@dataclass(frozen=True)
+class TunePlan(TuneOptions):
+    """Checked options with every derived value filled in; made by :meth:`TuneOptions.resolve`.
+
+    ``max_trials`` is the trial limit (None: the time budget decides), ``out`` the run folder,
+    ``space`` a name or a loaded space (None only for an image folder, whose space is chosen
+    from its class sizes).
+    """
+
+    def resolve(self) -> TunePlan:
+        return self
+
+    @property
+    def images(self) -> bool:
+        """The data is an image folder (else a CSV table)."""
+        return self.data.is_dir()
+
+    @property
+    def is_chief(self) -> bool:
+        """This process serves the oracle of a distributed search."""
+        return self.role == "chief" or self.workers > 0
+
+    @property
+    def keeps_tuner_state(self) -> bool:
+        """KerasTuner reloads its project folder (a resumed run, or a worker joining its chief's
+        search) instead of starting it afresh."""
+        return self.resume or self.role == "worker"
+
+    @property
+    def guides(self) -> bool:
+        """Earlier trials' findings steer later trials in this process's oracle (a worker's
+        oracle is its chief's; Hyperband continues trials with their values)."""
+        return self.guided and self.tuner != "hyperband" and self.role != "worker"
+
+    def start_clock(self) -> Budget:
+        """The time budget, counted from now."""
+        return Budget(time.monotonic(), self.time_budget)
+
+    def record(self) -> dict[str, Any]:
+        """The options as ``run.json`` keeps them (paths as text; the space is kept apart)."""
+        return {
+            name: str(value) if isinstance(value, Path) else value
+            for name, value in dataclasses.asdict(self).items()
+            if name != "space"
+        }
+
+
+@dataclass(frozen=True)
+class Budget:
+    """A search's clock: when it started (``time.monotonic()``) and its budget in seconds."""
+
+    started: float
+    seconds: float | None
+
+    @property
+    def deadline(self) -> float | None:
+        """The ``time.monotonic()`` value at which the budget ends, or None."""
+        return self.started + self.seconds if self.seconds else None
+
+    def elapsed(self) -> float:
+        return round(time.monotonic() - self.started, 1)
+
+
+def declarations() -> dict[str, Option]:
+    """Every option's declaration, by field name (``data``, the argument, left out)."""
+    return {f.name: f.metadata["option"] for f in dataclasses.fields(TuneOptions) if _is_option(f)}
+
+
+def option_types() -> dict[str, type]:
+    """Each option's value type, from its annotation (``int | None`` -> int)."""
+    hints = typing.get_type_hints(TuneOptions)
+    return {
+        name: next(a for a in typing.get_args(hints[name]) or (hints[name],) if a is not type(None))
+        for name in declarations()
+    }
+
+
+def flag_of(name: str) -> str:
+    """``max_trials`` -> ``--max-trials``."""
+    return "--" + name.replace("_", "-")
+
+
+def _names() -> list[str]:
+    return [f.name for f in dataclasses.fields(TuneOptions)]
+
+
+def _is_option(f: dataclasses.Field) -> bool:
+    return "option" in f.metadata
+
+
+def default_out(data: Path) -> Path:
+    """``reports/<data name>-<YYYYmmdd-HHMMSS>``."""
+    return Path("reports") / f"{Path(data).stem}-{datetime.now():%Y%m%d-%H%M%S}"
+
+
+def parse_address(text: str, flag: str = "--oracle") -> tuple[str, int]:
+    """``HOST:PORT`` -> (host, port); a clear error otherwise."""
+    host, sep, port = str(text).rpartition(":")
+    if not sep or not host or not port.isdigit() or not 0 <= int(port) <= 65535:
+        raise UsageError(
+            f"{flag} {text!r}: expected HOST:PORT, e.g. 10.0.0.5:8000 (a port from 0 to 65535)"
+        )
+    return host.strip("[]"), int(port)
+
+
+def _check_combinations(o: TuneOptions, data: Path) -> None:
+    """The options that cannot go together, or that do not apply to this kind of data."""
+    if o.resume and o.overwrite:
+        raise UsageError(
+            "--resume and --overwrite: pick one (--resume continues the run in --out, "
+            "--overwrite replaces it)"
+        )
+    if o.resume and not o.out:
+        raise UsageError("--resume needs --out RUN_DIR: the run folder to continue")
+    _check_distributed(o, data)
+    if data.is_dir() and (o.pretrain or o.init_from):
+        raise UsageError(
+            "--pretrain and --init-from apply to tables; for images the backbones (--backbone) "
+            "are the pre-trained layers"
+        )
+    image_only = (o.backbone != "auto", o.weights != "imagenet", o.strict)
+    if not data.is_dir() and (any(image_only) or o.image_size is not None):
+        raise UsageError(
+            "--backbone, --weights, --strict and --image-size apply to image folders; "
+            f"{data} is not a folder"
+        )
+
+
+def _check_distributed(o: TuneOptions, data: Path) -> None:
+    if o.role is None and not o.workers:
+        if o.oracle is not None or o.worker_id is not None:
+            raise UsageError(
+                "--oracle and --worker-id belong to a distributed search: add --role chief or "
+                "--role worker (or --workers N to run one on this machine)"
+            )
+        return
+    if data.is_dir():
+        raise UsageError(
+            "--role / --workers: distributed search runs on CSV tables; tune an image folder "
+            "in one process"
+        )
+    if o.role == "worker":
+        _check_worker(o)
+    elif o.worker_id is not None:
+        raise UsageError("--worker-id belongs to a worker (--role worker)")
+    elif o.role == "chief" and (o.oracle is None or o.out is None):
+        raise UsageError(
+            "--role chief needs --oracle HOST:PORT (where to listen; port 0 picks a free one) "
+            "and --out RUN_DIR (the run folder the workers share)"
+        )
+
+
+def _check_worker(o: TuneOptions) -> None:
+    if o.workers:
+        raise UsageError("--workers starts a chief: drop it from a worker's command")
+    if o.oracle is None or o.worker_id is None or o.out is None:
+        raise UsageError(
+            "--role worker needs --oracle HOST:PORT (the chief's), --worker-id N and --out "
+            "RUN_DIR (the chief's run folder, on a shared file system)"
+        )
+    if o.resume or o.overwrite:
+        raise UsageError(
+            "--resume / --overwrite: the chief owns the run folder; pass them to the chief only"
+        )

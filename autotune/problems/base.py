@@ -1,0 +1,62 @@
+"""What a search problem is: the interface the run (:mod:`autotune.runner`) and the tuner
+(:mod:`autotune.tuning`) work with, whatever the data.
+
+A problem holds the encoded training and validation arrays every trial trains on, builds the
+hypermodel, optionally fine-tunes the best network after the search, turns it into the saved
+model (raw rows or pixels in) and scores that model on a split. :class:`TabularProblem`
+(:mod:`autotune.problems.table`) and :class:`ImageProblem` (:mod:`autotune.problems.images`)
+implement it.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import keras
+    import keras_tuner as kt
+    import numpy as np
+
+
+class Problem(ABC):
+    """One search problem.
+
+    Attributes:
+        objective: the logged metric the search minimises (``val_cross_entropy`` / ``val_mse``).
+        train: the training arrays ``(x, y)``, as every trial gets them.
+        val: the validation arrays ``(x, y)``.
+    """
+
+    objective: str
+    train: tuple[np.ndarray, np.ndarray]
+    val: tuple[np.ndarray, np.ndarray]
+
+    @abstractmethod
+    def hypermodel(self, fit_callbacks: list) -> kt.HyperModel:
+        """The hypermodel of every trial; ``fit_callbacks`` are shared by all of them."""
+
+    @abstractmethod
+    def export(self, network: keras.Model, params: dict[str, Any]) -> keras.Model:
+        """The model to save: the best trial's network behind the problem's input handling."""
+
+    @abstractmethod
+    def evaluate(self, model: keras.Model, split: str) -> dict[str, Any]:
+        """Scores of the saved model on a split (``val`` or ``test``), in the target's units."""
+
+    def run_record(self) -> dict[str, Any]:
+        """What ``run.json`` keeps about the problem itself (none by default)."""
+        return {}
+
+    def fine_tunes(self, params: dict[str, Any]) -> bool:
+        """Whether the best network of these hyperparameters is fine-tuned after the search."""
+        return False
+
+    def fine_tune(
+        self, network: keras.Model, params: dict[str, Any], max_epochs: int, patience: int, progress
+    ) -> dict[str, Any]:
+        """Fine-tune the best network in place; return what was done (for ``run.json``)."""
+        raise NotImplementedError(f"{type(self).__name__} does not fine-tune")
+
+    def request_stop(self) -> None:  # noqa: B027  (most problems have nothing to stop)
+        """Ctrl-C while fine-tuning: stop after the current batch."""

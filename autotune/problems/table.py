@@ -1,0 +1,81 @@
+"""A CSV table as a search problem: encoded in-memory splits, the MLP, the exported model."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from autotune.backend import keras
+
+import numpy as np
+
+from autotune.data.columns import normalise_labels
+from autotune.data.tabular import TabularData
+from autotune.errors import UsageError
+from autotune.models.mlp import MLPHyperModel
+from autotune.models.reuse import reused_front
+from autotune.problems.base import Problem
+from autotune.problems.scores import classification_scores, regression_scores
+from autotune.problems.table_encoding import (
+    as_dataset,
+    build_preprocessor,
+    encode,
+    export_model,
+    model_inputs,
+)
+from autotune.vocabulary import objective_name
+
+
+class TabularProblem(Problem):
+    """The table's preprocessing, fitted once; every trial trains on the same encoded arrays.
+
+    The test rows are not encoded here: the search never sees them.
+    """
+
+    def __init__(
+        self,
+        data: TabularData,
+        pretrain: str | None = None,
+        init_from: dict[str, Any] | None = None,
+    ):
+        self.data = data
+        self.pretrain = pretrain
+        spec = data.preprocessing
+        self.objective = objective_name(spec.task)
+        self.preprocessor = build_preprocessor(spec)
+        self.train, self.val = (
+            (encode(self.preprocessor, s.features, spec), spec.encode_target(s.target))
+            for s in (data.splits["train"], data.splits["val"])
+        )
+        self.front = None
+        if init_from is not None:  # checked: same encoded inputs
+            self.front = reused_front(init_from["best_model"], init_from["layers"])
+            if self.front.inputs[0].shape[-1] != self.train[0].shape[1]:
+                raise UsageError(
+                    f"--init-from {init_from['run_dir']}: its model takes "
+                    f"{self.front.inputs[0].shape[-1]} encoded inputs, this data makes "
+                    f"{self.train[0].shape[1]}; transfer needs the same input columns"
+                )
+
+    def hypermodel(self, fit_callbacks) -> MLPHyperModel:
+        spec = self.data.preprocessing
+        return MLPHyperModel(
+            self.train[0].shape[1],
+            spec.n_outputs,
+            spec.task,
+            fit_callbacks=fit_callbacks,
+            pretrain=self.pretrain,
+            front=self.front,
+        )
+
+    def export(self, network: keras.Model, params: dict[str, Any]) -> keras.Model:
+        """The network joined to the preprocessing front-end: raw rows in."""
+        return export_model(self.preprocessor, network, self.data.preprocessing)
+
+    def evaluate(self, model: keras.Model, split: str) -> dict[str, Any]:
+        """Scores of the exported model (raw rows in) on one split, in the target's units."""
+        spec = self.data.preprocessing
+        rows = self.data.splits[split]
+        output = model.predict(as_dataset(model_inputs(rows.features, spec)), verbose=0)
+        if spec.task == "classification":
+            return classification_scores(normalise_labels(rows.target), output, spec.classes)
+        return regression_scores(rows.target.to_numpy(dtype="float64"), np.ravel(output))

@@ -1,1 +1,0 @@
-"""The search: KerasTuner construction, callbacks, budgets, and the run orchestration."""

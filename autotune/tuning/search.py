@@ -1,0 +1,126 @@
+"""The TensorFlow half of a run: the tuner over a problem's arrays, and the best network.
+
+A *problem* (:class:`~autotune.problems.base.Problem`) holds the encoded training and
+validation arrays and builds the hypermodel; :class:`Search` runs KerasTuner over it with the
+plan's strategy and limits, the guide when the plan guides, and every callback a trial gets.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Callable
+from typing import Any
+
+from autotune.backend import keras
+
+from autotune.callbacks.deadline import StopAtDeadline
+from autotune.callbacks.nan import StopOnNaN
+from autotune.callbacks.progress import ReportEpochs
+from autotune.options import Budget, TunePlan
+from autotune.problems.base import Problem
+from autotune.tuning.guidance import Guide, describe_intervention
+from autotune.tuning.tuner import make_tuner
+from autotune.vocabulary import describe_trial
+
+
+class Search:
+    """One search over a problem's in-memory training and validation arrays.
+
+    Args:
+        plan: the run's plan (strategy, limits, seed, guidance, the run folder).
+        space: the search space (a :class:`~autotune.spaces.SearchSpace`).
+        problem: the data as a search problem.
+        progress: the terminal display.
+        budget: the search's clock; no trial starts after its deadline, the running one stops.
+        on_trial_done: called with every finished trial's record.
+        on_trial_start: also called with each trial when it starts, or None.
+    """
+
+    def __init__(
+        self,
+        plan: TunePlan,
+        space,
+        problem: Problem,
+        progress,
+        budget: Budget,
+        on_trial_done: Callable[[dict[str, Any]], None],
+        on_trial_start: Callable[[Any], None] | None = None,
+    ) -> None:
+        self.plan, self.problem, self.progress = plan, problem, progress
+        self.deadline, self.on_trial_done = budget.deadline, on_trial_done
+        self.objective = problem.objective
+        keras.utils.set_random_seed(plan.seed)
+        stopper = StopAtDeadline(self.deadline)
+        hyperparameters = space.to_hyperparameters()
+        self.guide = None
+        if plan.guides:
+            self.guide = Guide(
+                plan.out,
+                hyperparameters,
+                seed=plan.seed,
+                on_intervention=lambda i: progress.log(f"guided: {describe_intervention(i)}"),
+            )
+        self.tuner = make_tuner(
+            plan.tuner,
+            problem.hypermodel(fit_callbacks=[stopper, ReportEpochs(progress)]),
+            hyperparameters,
+            objective=self.objective,
+            max_trials=plan.max_trials,
+            max_epochs=plan.max_epochs,
+            seed=plan.seed,
+            directory=str(plan.out),
+            on_trial_done=on_trial_done,
+            deadline=self.deadline,
+            deadline_callback=stopper,
+            resume=plan.keeps_tuner_state,
+            guide=self.guide,
+            on_trial_start=lambda trial: self._trial_started(trial, on_trial_start),
+        )
+
+    def _trial_started(self, trial, also) -> None:
+        self.progress.trial_started(trial.trial_id, describe_trial(trial.hyperparameters.values))
+        if also is not None:
+            also(trial)
+
+    def request_stop(self) -> None:
+        """Stop the search soon: the running trial after its current batch, then no other."""
+        self.tuner.request_stop()
+
+    def run(self) -> None:
+        """Run every trial (early stopping on the objective; a NaN loss stops a trial)."""
+        with warnings.catch_warnings():
+            # KerasTuner takes the min of a diverged trial's all-NaN curve; the trial's own
+            # record says it diverged, the warning would only repeat it on the terminal.
+            warnings.filterwarnings("ignore", "All-NaN", RuntimeWarning)
+            self._search()
+
+    def trial_callbacks(self) -> list[keras.callbacks.Callback]:
+        """The search's callbacks, which KerasTuner copies for every trial: a NaN loss ends
+        the trial, and early stopping on the objective (unless the plan has no patience)."""
+        callbacks: list[keras.callbacks.Callback] = [StopOnNaN()]
+        if self.plan.patience:
+            callbacks.append(
+                keras.callbacks.EarlyStopping(monitor=self.objective, patience=self.plan.patience)
+            )
+        return callbacks
+
+    def _search(self) -> None:
+        x, y = self.problem.train
+        self.tuner.search(
+            x,
+            y,
+            validation_data=self.problem.val,
+            epochs=self.plan.max_epochs,
+            callbacks=self.trial_callbacks(),
+            verbose=0,
+        )
+
+    def best_network(self, trial_id: str) -> keras.Model:
+        """The trial's best-epoch network, uncompiled (no optimizer state)."""
+        with warnings.catch_warnings():
+            # The checkpoint holds optimizer state that inference does not need.
+            warnings.filterwarnings("ignore", message="Skipping variable loading for optimizer")
+            trained = self.tuner.load_model(self.tuner.oracle.get_trial(trial_id))
+        network = keras.models.clone_model(trained)
+        network.set_weights(trained.get_weights())
+        return network

@@ -1,0 +1,55 @@
+"""The search's KerasTuner extensions: the first trial trains the space's defaults, and the
+best epoch's checkpoint is written once, at the end of training."""
+
+from __future__ import annotations
+
+import json
+
+import keras
+import numpy as np
+import pytest
+
+from autotune.callbacks.best_epoch import KeepBestEpoch
+from autotune.options import TuneOptions
+from autotune.runner import run_search
+from autotune.spaces import load_space
+
+
+@pytest.mark.parametrize("tuner", ["random", "bayesian"])
+def test_first_trial_trains_the_defaults_then_the_strategy_picks(tmp_path, data_dir, tuner):
+    out = tmp_path / "run"
+    options = TuneOptions(
+        data=data_dir / "iris.csv",
+        space="fast",
+        tuner=tuner,
+        max_trials=3,
+        max_epochs=1,
+        out=out,
+    )
+    run_search(options.resolve())
+    defaults = {
+        name: spec.get("default", spec.get("value"))
+        for name, spec in load_space("fast").hyperparameters.items()
+    }
+    trials = [json.loads(p.read_text()) for p in sorted((out / "trials").glob("*.json"))]
+    assert trials[0]["hyperparameters"] == defaults
+    assert all(t["hyperparameters"] != defaults for t in trials[1:])
+
+
+def test_best_epoch_is_kept_in_memory_and_written_once_at_the_end(tmp_path):
+    import keras_tuner as kt
+
+    model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(1)])
+    path = tmp_path / "checkpoint.weights.h5"
+    keep = KeepBestEpoch(kt.Objective("val_loss", "min"), str(path))
+    keep.set_model(model)
+    weights = {}
+    for epoch, val_loss in enumerate([1.0, 2.0, 0.5, 0.7]):
+        model.set_weights([np.full((2, 1), epoch, "float32"), np.zeros(1, "float32")])
+        weights[epoch] = model.get_weights()
+        keep.on_epoch_end(epoch, {"val_loss": val_loss})
+        assert not path.exists()
+    keep.on_train_end()
+    np.testing.assert_array_equal(model.get_weights()[0], weights[3][0])  # model untouched
+    model.load_weights(path)
+    np.testing.assert_array_equal(model.get_weights()[0], weights[2][0])  # the best epoch
