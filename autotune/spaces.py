@@ -207,42 +207,7 @@ def _validate_entry(name: str, spec: Any, source: str) -> dict[str, Any]:
             raise SearchSpaceError(f"{where}.{key}: {problem}")
 
     if kind in ("int", "float"):
-        for key in ("min", "max"):
-            if key not in spec:
-                raise SearchSpaceError(f"{where}: type {kind} needs '{key}'")
-            if isinstance(spec[key], bool) or not isinstance(spec[key], int | float):
-                raise SearchSpaceError(f"{where}.{key}: {spec[key]!r} is not a number")
-            if kind == "int" and not isinstance(spec[key], int):
-                raise SearchSpaceError(
-                    f"{where}.{key}: {spec[key]!r} is not a whole number; use type float "
-                    "for fractional values"
-                )
-            check(spec[key], key)
-        if spec["min"] > spec["max"]:
-            raise SearchSpaceError(
-                f"{where}: min ({spec['min']}) is greater than max ({spec['max']}); swap them"
-            )
-        sampling = spec.get("sampling", "linear")
-        if sampling not in SAMPLINGS:
-            raise SearchSpaceError(
-                f"{where}.sampling: {sampling!r} is not one of {', '.join(SAMPLINGS)}"
-            )
-        if sampling != "linear" and spec["min"] <= 0:
-            raise SearchSpaceError(
-                f"{where}: {sampling} sampling needs min > 0 (got {spec['min']}); use a "
-                "positive min, or a choice with 0 among its values"
-            )
-        step = spec.get("step")
-        if step is not None and (
-            isinstance(step, bool) or not isinstance(step, int | float) or step <= 0
-        ):
-            raise SearchSpaceError(f"{where}.step: {step!r} must be a positive number")
-        if "default" in spec:
-            check(spec["default"], "default")
-            if not spec["min"] <= spec["default"] <= spec["max"]:
-                raise SearchSpaceError(
-                    f"{where}.default: {spec['default']} is outside [{spec['min']}, {spec['max']}]"
-                )
+        _check_range(where, kind, spec, check)
     elif kind == "choice":
         values = spec.get("values")
         if not isinstance(values, list) or not values:
@@ -262,6 +227,46 @@ def _validate_entry(name: str, spec: Any, source: str) -> dict[str, Any]:
             raise SearchSpaceError(f"{where}: type fixed needs 'value'")
         check(spec["value"], "value")
     return dict(spec)
+
+
+def _check_range(where: str, kind: str, spec: dict[str, Any], check) -> None:
+    """An int or float entry: its bounds, sampling, step and default."""
+    for key in ("min", "max"):
+        if key not in spec:
+            raise SearchSpaceError(f"{where}: type {kind} needs '{key}'")
+        if isinstance(spec[key], bool) or not isinstance(spec[key], int | float):
+            raise SearchSpaceError(f"{where}.{key}: {spec[key]!r} is not a number")
+        if kind == "int" and not isinstance(spec[key], int):
+            raise SearchSpaceError(
+                f"{where}.{key}: {spec[key]!r} is not a whole number; use type float "
+                "for fractional values"
+            )
+        check(spec[key], key)
+    if spec["min"] > spec["max"]:
+        raise SearchSpaceError(
+            f"{where}: min ({spec['min']}) is greater than max ({spec['max']}); swap them"
+        )
+    sampling = spec.get("sampling", "linear")
+    if sampling not in SAMPLINGS:
+        raise SearchSpaceError(
+            f"{where}.sampling: {sampling!r} is not one of {', '.join(SAMPLINGS)}"
+        )
+    if sampling != "linear" and spec["min"] <= 0:
+        raise SearchSpaceError(
+            f"{where}: {sampling} sampling needs min > 0 (got {spec['min']}); use a "
+            "positive min, or a choice with 0 among its values"
+        )
+    step = spec.get("step")
+    if step is not None and (
+        isinstance(step, bool) or not isinstance(step, int | float) or step <= 0
+    ):
+        raise SearchSpaceError(f"{where}.step: {step!r} must be a positive number")
+    if "default" in spec:
+        check(spec["default"], "default")
+        if not spec["min"] <= spec["default"] <= spec["max"]:
+            raise SearchSpaceError(
+                f"{where}.default: {spec['default']} is outside [{spec['min']}, {spec['max']}]"
+            )
 
 
 def _default_of(spec: dict[str, Any]) -> Any:

@@ -24,37 +24,15 @@ def print_summary(info: dict[str, Any], out: Path, report: Path | None) -> None:
     console = Console(highlight=False)
     folder = RunFolder(out)
     best = info["best_trial"]
-    trials = info["trials"]
-    table = Table(title=f"top trials (score: {info['score']})", title_justify="left")
-    for column in ("rank", "trial", "score", "epoch", "model", "health"):
-        table.add_column(column, justify="left" if column in ("model", "health") else "right")
-    for trial in rank_trials(folder.read_trials(), info["direction"])[:5]:
-        table.add_row(
-            str(trial.get("rank") or "-"),
-            trial["trial_id"],
-            "-" if trial["score"] is None else f"{trial['score']:.4f}",
-            str(trial.get("best_epoch") or "-"),
-            escape(describe_trial(trial["hyperparameters"])),
-            escape(trial.get("health", "")),
-        )
-    console.print(table)
+    console.print(_top_trials(info, folder))
     console.print(
         f"best trial {best['trial_id']}: {info['metric']} {best['score']:.4f} "
         f"at epoch {best['best_epoch']}"
     )
     images = info["dataset"].get("kind") == "images"
     unit = "images" if images else "rows"
-    tuned = info.get("fine_tune")
-    if tuned:
-        before, after = tuned["val_before"], tuned["val_after"]
-        console.print(
-            f"fine-tuned {tuned['backbone']}'s top block: validation accuracy "
-            f"{before['accuracy']:.4f} -> {after['accuracy']:.4f} in {tuned['epochs_run']} "
-            f"epochs ({'kept' if tuned['kept'] else 'no better, not kept'})"
-            if not tuned.get("interrupted")
-            else f"fine-tuning {tuned['backbone']}'s top block was interrupted (Ctrl-C); the "
-            "head before fine-tuning is saved"
-        )
+    if info.get("fine_tune"):
+        console.print(_fine_tuned(info["fine_tune"]))
     val_rows = info["dataset"]["split_rows"]["val"]
     console.print(f"validation ({val_rows} {unit}): {scores_text(info['val_scores'])}")
     if info.get("test_scores"):
@@ -62,20 +40,12 @@ def print_summary(info: dict[str, Any], out: Path, report: Path | None) -> None:
             f"test, held out from the search ({info['dataset']['split_rows']['test']} "
             f"{unit}): {scores_text(info['test_scores'])}"
         )
+    trials = info["trials"]
     console.print(
         f"trials: {trials['run']} run, {trials['completed']} completed, "
         f"{trials['failed']} failed, in {info['elapsed_seconds']:.0f} s"
     )
-    cluster = info.get("distributed")
-    if cluster:
-        console.print(f"distributed: the chief served the oracle at {cluster['oracle']}")
-        for name, worker in cluster["workers"].items():
-            lost = f"; lost: {worker['lost']}" if worker.get("lost") else ""
-            console.print(
-                f"  {name} ({worker.get('host') or '?'}): ran {len(worker['trials'])} trial(s)"
-                f"{lost}",
-                markup=False,
-            )
+    _print_distributed(console, info.get("distributed"))
     guidance = info.get("guidance") or {}
     if guidance.get("enabled"):
         steered = len({i["trial_id"] for i in guidance["interventions"]})
@@ -90,6 +60,49 @@ def print_summary(info: dict[str, Any], out: Path, report: Path | None) -> None:
         f"best model: {folder.best_model.resolve()}  "
         f"(use it: autotune predict {folder.path} {'IMAGES' if images else 'NEW.csv'})"
     )
+
+
+def _top_trials(info: dict[str, Any], folder: RunFolder) -> Table:
+    """The five best trials: rank, id, score, epoch, model, health."""
+    table = Table(title=f"top trials (score: {info['score']})", title_justify="left")
+    for column in ("rank", "trial", "score", "epoch", "model", "health"):
+        table.add_column(column, justify="left" if column in ("model", "health") else "right")
+    for trial in rank_trials(folder.read_trials(), info["direction"])[:5]:
+        table.add_row(
+            str(trial.get("rank") or "-"),
+            trial["trial_id"],
+            "-" if trial["score"] is None else f"{trial['score']:.4f}",
+            str(trial.get("best_epoch") or "-"),
+            escape(describe_trial(trial["hyperparameters"])),
+            escape(trial.get("health", "")),
+        )
+    return table
+
+
+def _fine_tuned(tuned: dict[str, Any]) -> str:
+    if tuned.get("interrupted"):
+        return (
+            f"fine-tuning {tuned['backbone']}'s top block was interrupted (Ctrl-C); the head "
+            "before fine-tuning is saved"
+        )
+    before, after = tuned["val_before"], tuned["val_after"]
+    return (
+        f"fine-tuned {tuned['backbone']}'s top block: validation accuracy "
+        f"{before['accuracy']:.4f} -> {after['accuracy']:.4f} in {tuned['epochs_run']} "
+        f"epochs ({'kept' if tuned['kept'] else 'no better, not kept'})"
+    )
+
+
+def _print_distributed(console: Console, cluster: dict[str, Any] | None) -> None:
+    if not cluster:
+        return
+    console.print(f"distributed: the chief served the oracle at {cluster['oracle']}")
+    for name, worker in cluster["workers"].items():
+        lost = f"; lost: {worker['lost']}" if worker.get("lost") else ""
+        console.print(
+            f"  {name} ({worker.get('host') or '?'}): ran {len(worker['trials'])} trial(s){lost}",
+            markup=False,
+        )
 
 
 def print_diagnosis(out: Path, report: Path | None) -> None:

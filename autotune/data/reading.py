@@ -75,33 +75,11 @@ def read_csv(path: str | Path) -> pd.DataFrame:
         >>> frame = read_csv("examples/data/penguins.csv")  # doctest: +SKIP
     """
     path = Path(path)
-    if not path.exists():
-        raise DataError(
-            f"{path}: no such file; check the path (relative paths start at {Path.cwd()})"
-        )
-    if path.is_dir():
-        classes = class_folders(path)  # says what is wrong with the layout, if anything
-        raise DataError(
-            f"{path}: a folder of {len(classes)} image classes, where a CSV file is needed; "
-            "pass a .csv file (image folders are for runs tuned on images)"
-        )
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise DataError(f"{path}: cannot be read ({exc.strerror}); check its permissions") from exc
-    if not raw.strip():
-        raise DataError(f"{path}: the file is empty; pass a CSV with a header row and data rows")
-
+    raw = _read_bytes(path)
     encoding = detect_encoding(raw, path)
     text = raw.decode(encoding)
     delimiter = detect_delimiter(text[:SNIFF_BYTES])
-    header = next(csv.reader(io.StringIO(text), delimiter=delimiter), [])
-    duplicates = sorted({name for name in header if header.count(name) > 1})
-    if duplicates:
-        raise DataError(
-            f"{path}: duplicate column name(s) {', '.join(repr(d) for d in duplicates)}; "
-            "rename them so that every column name is unique"
-        )
+    _check_header(path, text, delimiter)
     try:
         frame = pd.read_csv(
             io.StringIO(text),
@@ -123,3 +101,35 @@ def read_csv(path: str | Path) -> pd.DataFrame:
     frame.attrs["delimiter"] = delimiter
     frame.attrs["sha256"] = hashlib.sha256(raw).hexdigest()  # tells a resumed run the same data
     return frame
+
+
+def _read_bytes(path: Path) -> bytes:
+    """The file's bytes; a missing, folder, unreadable or empty path is named."""
+    if not path.exists():
+        raise DataError(
+            f"{path}: no such file; check the path (relative paths start at {Path.cwd()})"
+        )
+    if path.is_dir():
+        classes = class_folders(path)  # says what is wrong with the layout, if anything
+        raise DataError(
+            f"{path}: a folder of {len(classes)} image classes, where a CSV file is needed; "
+            "pass a .csv file (image folders are for runs tuned on images)"
+        )
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise DataError(f"{path}: cannot be read ({exc.strerror}); check its permissions") from exc
+    if not raw.strip():
+        raise DataError(f"{path}: the file is empty; pass a CSV with a header row and data rows")
+    return raw
+
+
+def _check_header(path: Path, text: str, delimiter: str) -> None:
+    """Refuse duplicate column names (pandas would rename them silently)."""
+    header = next(csv.reader(io.StringIO(text), delimiter=delimiter), [])
+    duplicates = sorted({name for name in header if header.count(name) > 1})
+    if duplicates:
+        raise DataError(
+            f"{path}: duplicate column name(s) {', '.join(repr(d) for d in duplicates)}; "
+            "rename them so that every column name is unique"
+        )

@@ -85,21 +85,27 @@ def fit_trial(
         args = {**kwargs, **feeding, **overrides}
         return model.fit(*data, callbacks=callbacks + more_callbacks, **args)
 
-    epochs = kwargs.get("epochs", 1)
+    history = _train(
+        fit, model, params, task, kwargs.get("epochs", 1), callbacks, notes, reuses_front
+    )
+    if probe:
+        probe.series.update(task=task, baseline_loss=constant_loss(y, task))
+        notes.diagnostics = probe.series
+    return history
+
+
+def _train(fit, model, params, task, epochs, callbacks, notes, reuses_front):
+    """Fit once (with the trial's schedule), or in two phases around reused layers."""
     if reuses_front:
         from autotune.models.reuse import fit_frozen_then_fine_tuned
 
         history, notes.reuse = fit_frozen_then_fine_tuned(
             model, params, task, fit, epochs, callbacks
         )
-    elif params["lr_schedule"] != "constant":
-        history = fit([schedule_callback(params, epochs)])
-    else:
-        history = fit([])
-    if probe:
-        probe.series.update(task=task, baseline_loss=constant_loss(y, task))
-        notes.diagnostics = probe.series
-    return history
+        return history
+    if params["lr_schedule"] != "constant":
+        return fit([schedule_callback(params, epochs)])
+    return fit([])
 
 
 def _feed(x: np.ndarray, y: np.ndarray, batch_size: int, kwargs: dict[str, Any]):

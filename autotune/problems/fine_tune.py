@@ -59,22 +59,16 @@ def fine_tune_head(
     """
     started = time.perf_counter() if started is None else started
     model, block = _head_on_top_block(head, backbone, name, scale, inputs["train"].shape[1:])
-    learning_rate = min(
-        resolve(params, PARAMS)["learning_rate"] / FINE_TUNE_LR_DIVISOR, FINE_TUNE_MAX_LR
-    )
-    model.compile(
-        optimizer=keras.optimizers.Adam(learning_rate),
-        loss="sparse_categorical_crossentropy",
-        metrics=[keras.metrics.SparseCategoricalCrossentropy(name=METRIC), "accuracy"],
-    )
+    p = resolve(params, PARAMS)
+    learning_rate = min(p["learning_rate"] / FINE_TUNE_LR_DIVISOR, FINE_TUNE_MAX_LR)
+    _compile(model, learning_rate)
     before = model.evaluate(inputs["val"], labels["val"], verbose=0, return_dict=True)
     saved = model.get_weights()
     progress.log(
         f"fine-tuning the best head with {name}'s top block unfrozen ({len(block)} layers, "
         f"learning rate {learning_rate:.1g})"
     )
-    history = _fit(model, inputs, labels, resolve(params, PARAMS)["batch_size"], max_epochs,
-                   patience, stop)  # fmt: skip
+    history = _fit(model, inputs, labels, p["batch_size"], max_epochs, patience, stop)
     after = model.evaluate(inputs["val"], labels["val"], verbose=0, return_dict=True)
     kept = after[METRIC] < before[METRIC] and not stop.interrupted
     if not kept:
@@ -84,15 +78,22 @@ def fine_tune_head(
         "backbone": name,
         "unfrozen_layers": block,
         "learning_rate": learning_rate,
-        "epochs_run": len(history.history.get("loss", [])) if history else 0,
-        "val_before": {METRIC: before[METRIC], "accuracy": before["accuracy"]},
-        "val_after": {METRIC: after[METRIC], "accuracy": after["accuracy"]},
+        **_measured(history, before, after),
         "kept": bool(kept),
         "interrupted": stop.interrupted,
         "seconds": round(time.perf_counter() - started, 1),
         "history": {
             k: [float(v) for v in vs] for k, vs in (history.history if history else {}).items()
         },
+    }
+
+
+def _measured(history, before, after) -> dict[str, Any]:
+    """The epochs run and the validation scores before and after."""
+    return {
+        "epochs_run": len(history.history.get("loss", [])) if history else 0,
+        "val_before": {METRIC: before[METRIC], "accuracy": before["accuracy"]},
+        "val_after": {METRIC: after[METRIC], "accuracy": after["accuracy"]},
     }
 
 
@@ -108,6 +109,14 @@ def _head_on_top_block(head, backbone, name, scale, input_shape):
     inputs = keras.Input(shape=input_shape, name="top_block_input")
     x = keras.layers.GlobalAveragePooling2D(name="global_pool")(top(inputs))
     return keras.Model(inputs, head(standardise(x, *scale)), name="fine_tune"), block
+
+
+def _compile(model, learning_rate: float) -> None:
+    model.compile(
+        optimizer=keras.optimizers.Adam(learning_rate),
+        loss="sparse_categorical_crossentropy",
+        metrics=[keras.metrics.SparseCategoricalCrossentropy(name=METRIC), "accuracy"],
+    )
 
 
 def _fit(model, inputs, labels, batch_size, max_epochs, patience, stop):

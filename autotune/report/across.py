@@ -198,37 +198,8 @@ def across_info(run: RunData) -> dict[str, Any]:
             "where": "",  # when no region is found: why
             "advice": [],
         }
-        region = None
         if counts[name] >= MIN_TRIALS and features and counts[name] < len(trials):
-            region = _region(features, X, has, space)
-        if region:
-            inside = [
-                h
-                for t, h in zip(trials, has, strict=True)
-                if all(_matches(c, t["hyperparameters"]) for c in region)
-            ]
-            outside_hits = counts[name] - sum(inside)
-            share = sum(inside) / len(inside) if inside else 0.0
-            if (
-                sum(inside) >= MIN_TRIALS
-                and share >= TIED_SHARE
-                and share > counts[name] / len(trials)
-            ):
-                entry["region"] = {
-                    "conditions": region,
-                    "text": describe_region(region),
-                    "hits": sum(inside),
-                    "trials": len(inside),
-                    "outside_hits": outside_hits,
-                    "outside_trials": len(trials) - len(inside),
-                }
-                if share >= DROP_SHARE:
-                    hints = [yaml_hint(c) for c in region]
-                    entry["advice"].append(
-                        f"Drop the region {entry['region']['text']} from the next search ("
-                        + (" or ".join(hints) if len(hints) > 1 else hints[0])
-                        + ")"
-                    )
+            _place(entry, _region(features, X, has, space), trials, has)
         if entry["region"] is None:
             entry["where"] = (
                 "too few trials to tie to a region"
@@ -237,14 +208,52 @@ def across_info(run: RunData) -> dict[str, Any]:
                 if counts[name] == len(trials)
                 else "spread over the space: no region explains it"
             )
-        these = [f for t in trials for f in t.get("findings") or [] if f["name"] == name]
-        for remedy, n in leading_remedies(these)[:2]:
-            share = (
-                "the trial's first remedy"
-                if counts[name] == 1
-                else (f"the first remedy in {n} of {counts[name]} trials")
-            )
-            entry["advice"].append(f"{_general(remedy['text'])} ({share})")
+        entry["advice"] += _remedy_advice(trials, name, counts[name])
         findings.append(entry)
     healthy = sum(1 for t in run.trials if not t.get("findings") and t.get("status") == "completed")
     return {"trials": len(run.trials), "healthy": healthy, "findings": findings}
+
+
+def _place(entry: dict[str, Any], region, trials, has) -> None:
+    """Tie the finding to ``region`` when the region holds it more than the search does;
+    advise dropping the region when most of its trials had it."""
+    if not region:
+        return
+    count = entry["trials"]
+    inside = [
+        h
+        for t, h in zip(trials, has, strict=True)
+        if all(_matches(c, t["hyperparameters"]) for c in region)
+    ]
+    share = sum(inside) / len(inside) if inside else 0.0
+    if sum(inside) < MIN_TRIALS or share < TIED_SHARE or share <= count / len(trials):
+        return
+    entry["region"] = {
+        "conditions": region,
+        "text": describe_region(region),
+        "hits": sum(inside),
+        "trials": len(inside),
+        "outside_hits": count - sum(inside),
+        "outside_trials": len(trials) - len(inside),
+    }
+    if share >= DROP_SHARE:
+        hints = [yaml_hint(c) for c in region]
+        entry["advice"].append(
+            f"Drop the region {entry['region']['text']} from the next search ("
+            + (" or ".join(hints) if len(hints) > 1 else hints[0])
+            + ")"
+        )
+
+
+def _remedy_advice(trials, name: str, count: int) -> list[str]:
+    """The remedies that came first for the finding, in general words."""
+    these = [f for t in trials for f in t.get("findings") or [] if f["name"] == name]
+    advice = []
+    for remedy, n in leading_remedies(these)[:2]:
+        share = (
+            "the trial's first remedy"
+            if count == 1
+            else f"the first remedy in {n} of {count} trials"
+        )
+        advice.append(f"{_general(remedy['text'])} ({share})")
+    return advice

@@ -33,15 +33,6 @@ def _failures(run: RunData) -> dict[str, Any] | None:
 def summary_info(run: RunData) -> dict[str, Any]:
     info = run.info
     data = info["dataset"]
-    counts = info.get("trials") or {
-        "run": len(run.trials),
-        "completed": len(run.completed),
-        "failed": len(run.trials) - len(run.completed),
-    }
-    budgets = info.get("budgets", {})
-    classes = data.get("classes") or []
-    total = sum(c["rows"] for c in classes) or 1
-    best = run.best
     return {
         "title": data.get("name") or Path(data.get("source", "run")).stem,
         "status": info.get("status", "running"),
@@ -50,36 +41,7 @@ def summary_info(run: RunData) -> dict[str, Any]:
         "finished": info.get("finished"),
         "command": info.get("command"),
         "run_folder": str(run.folder.path.resolve()),
-        "dataset": {
-            "kind": data.get("kind", "table"),
-            "images": data.get("images"),
-            "image_size": data.get("image_size"),
-            "image_size_reason": data.get("image_size_reason"),
-            "channels": data.get("channels"),
-            "sizes": data.get("sizes"),
-            "modes": data.get("modes", {}),
-            "files_skipped": data.get("files_skipped", []),
-            "source": data.get("source"),
-            "rows": data.get("rows"),
-            "columns": data.get("columns"),
-            "target": data.get("target"),
-            "task": data.get("task"),
-            "task_reason": data.get("task_reason"),
-            "numeric": data.get("features", {}).get("numeric", []),
-            "categorical": data.get("features", {}).get("categorical", []),
-            "dropped": data.get("features", {}).get("dropped", []),
-            "split_rows": data.get("split_rows", {}),
-            "classes": [
-                {"label": c["label"], "rows": c["rows"], "share": c["rows"] / total}
-                for c in classes
-            ],
-            # Largest class over smallest: 1.0 is balanced.
-            "imbalance": (
-                max(c["rows"] for c in classes) / max(min(c["rows"] for c in classes), 1)
-                if classes
-                else None
-            ),
-        },
+        "dataset": _dataset(data),
         "warnings": info.get("warnings", []),
         "space_choice": info.get("space_choice"),
         "features": info.get("features") or {},
@@ -98,31 +60,84 @@ def summary_info(run: RunData) -> dict[str, Any]:
         "init_from": info.get("init_from"),
         "space": info.get("space", {}).get("name"),
         "seed": info.get("seed"),
-        "budget": {
-            "max_trials": budgets.get("max_trials"),
-            "max_epochs": budgets.get("max_epochs"),
-            "time_budget_seconds": budgets.get("time_budget_seconds"),
-            "patience": budgets.get("patience"),
-            "trials_run": counts["run"],
-            "completed": counts["completed"],
-            "failed": counts["failed"],
-            "search_seconds": info.get("search_seconds"),
-            "elapsed_seconds": info.get("elapsed_seconds"),
-        },
-        "best": None
-        if best is None
-        else {
-            "trial_id": best["trial_id"],
-            "score": best["score"],
-            "best_epoch": best.get("best_epoch"),
-            "epochs_run": best.get("epochs_run"),
-            "model": describe_trial(best["hyperparameters"]),
-            "health": best.get("health"),
-        },
+        "budget": _budget(run),
+        "best": _best(run),
         "failures": _failures(run),
         "val_scores": info.get("val_scores"),
         "test_scores": info.get("test_scores"),
         "test_rows": data.get("split_rows", {}).get("test"),
         "val_rows": data.get("split_rows", {}).get("val"),
         "versions": info.get("versions", {}),
+    }
+
+
+def _dataset(data: dict[str, Any]) -> dict[str, Any]:
+    """The dataset as the summary shows it, with each class's share and the imbalance."""
+    classes = data.get("classes") or []
+    total = sum(c["rows"] for c in classes) or 1
+    features = data.get("features", {})
+    return {
+        "kind": data.get("kind", "table"),
+        "images": data.get("images"),
+        "image_size": data.get("image_size"),
+        "image_size_reason": data.get("image_size_reason"),
+        "channels": data.get("channels"),
+        "sizes": data.get("sizes"),
+        "modes": data.get("modes", {}),
+        "files_skipped": data.get("files_skipped", []),
+        "source": data.get("source"),
+        "rows": data.get("rows"),
+        "columns": data.get("columns"),
+        "target": data.get("target"),
+        "task": data.get("task"),
+        "task_reason": data.get("task_reason"),
+        "numeric": features.get("numeric", []),
+        "categorical": features.get("categorical", []),
+        "dropped": features.get("dropped", []),
+        "split_rows": data.get("split_rows", {}),
+        "classes": [
+            {"label": c["label"], "rows": c["rows"], "share": c["rows"] / total} for c in classes
+        ],
+        # Largest class over smallest: 1.0 is balanced.
+        "imbalance": (
+            max(c["rows"] for c in classes) / max(min(c["rows"] for c in classes), 1)
+            if classes
+            else None
+        ),
+    }
+
+
+def _budget(run: RunData) -> dict[str, Any]:
+    """The limits the run had and what it used of them."""
+    info = run.info
+    counts = info.get("trials") or {
+        "run": len(run.trials),
+        "completed": len(run.completed),
+        "failed": len(run.trials) - len(run.completed),
+    }
+    budgets = info.get("budgets", {})
+    return {
+        "max_trials": budgets.get("max_trials"),
+        "max_epochs": budgets.get("max_epochs"),
+        "time_budget_seconds": budgets.get("time_budget_seconds"),
+        "patience": budgets.get("patience"),
+        "trials_run": counts["run"],
+        "completed": counts["completed"],
+        "failed": counts["failed"],
+        "search_seconds": info.get("search_seconds"),
+        "elapsed_seconds": info.get("elapsed_seconds"),
+    }
+
+
+def _best(run: RunData) -> dict[str, Any] | None:
+    best = run.best
+    if best is None:
+        return None
+    return {
+        "trial_id": best["trial_id"],
+        "score": best["score"],
+        "best_epoch": best.get("best_epoch"),
+        "epochs_run": best.get("epochs_run"),
+        "model": describe_trial(best["hyperparameters"]),
+        "health": best.get("health"),
     }

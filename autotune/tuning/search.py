@@ -116,7 +116,7 @@ class Search:
         )
 
     def best_network(self, trial_id: str) -> keras.Model:
-        """The trial's best-epoch network, uncompiled (no optimizer state)."""
+        """A fresh copy of the trial's best-epoch network (its weights; no optimizer state)."""
         with warnings.catch_warnings():
             # The checkpoint holds optimizer state that inference does not need.
             warnings.filterwarnings("ignore", message="Skipping variable loading for optimizer")

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from autotune.data.images import decode, load_images, read_for_prediction
+from autotune.data.images import load_images, read_for_prediction
 from autotune.errors import DataError, UsageError
 
 
@@ -76,21 +76,6 @@ def test_class_with_too_few_readable_images(tmp_path, make_images):
         load_images(folder)
 
 
-def test_alpha_is_flattened_onto_white_and_16_bit_scaled():
-    import io
-
-    transparent = Image.new("RGBA", (4, 4), (0, 0, 0, 0))
-    buffer = io.BytesIO()
-    transparent.save(buffer, "PNG")
-    decoded = decode(buffer.getvalue())
-    assert decoded.mode == "RGBA" and decoded.image.mode == "RGB"
-    assert np.asarray(decoded.image).min() == 255
-    deep = Image.fromarray(np.full((4, 4), 65535, dtype="uint16"))
-    buffer = io.BytesIO()
-    deep.save(buffer, "PNG")
-    assert np.asarray(decode(buffer.getvalue()).image).min() == 255
-
-
 def test_content_hash_follows_the_bytes(image_folder):
     first = load_images(image_folder).summary["sha256"]
     assert load_images(image_folder, seed=5).summary["sha256"] == first
@@ -109,16 +94,3 @@ def test_prediction_input_recurses_and_lists_unreadable(image_folder, add_bad):
     assert found == [paths[0]] and one.shape == (1, 32, 32, 3)
     with pytest.raises(DataError, match="no such file or folder"):
         read_for_prediction(image_folder / "missing", spec)
-
-
-def test_large_images_are_kept_small_but_report_their_size():
-    import io
-
-    rng = np.random.default_rng(0)
-    photo = Image.fromarray(rng.integers(0, 255, (800, 1200, 3), dtype="uint8"))
-    for fmt in ("JPEG", "PNG"):
-        buffer = io.BytesIO()
-        photo.save(buffer, fmt)
-        decoded = decode(buffer.getvalue(), keep_side=64)
-        assert decoded.size == (1200, 800)
-        assert min(decoded.image.size) >= 64 and min(decoded.image.size) < 128

@@ -234,3 +234,25 @@ def test_ctrl_c_while_fine_tuning_keeps_the_searched_head(
     assert info["status"] == "completed" and (out / "best_model.keras").exists()
     assert info["fine_tune"]["interrupted"] is True and info["fine_tune"]["kept"] is False
     assert info["fine_tune"]["epochs_run"] < 300
+
+
+def test_a_cnn_only_problem_trains_on_the_pixels_and_exports_the_cnn(image_folder):
+    """No backbone: the pixels go to the CNN, nothing is fine-tuned, no features recorded."""
+    import io
+
+    from rich.console import Console
+
+    from autotune.console.progress import SearchProgress
+    from autotune.data.images import load_images
+    from autotune.problems.images import ImageProblem
+
+    data = load_images(image_folder, image_size=32)
+    progress = SearchProgress(1, 1, "val_cross_entropy", console=Console(file=io.StringIO()))
+    problem = ImageProblem(data, {}, "imagenet", 0, progress)
+    assert problem.train[0].shape[1:] == (32, 32, 3) and problem.run_record() == {"features": {}}
+    params = {"backbone": "none", "conv_blocks": 1, "filters": 4, "n_layers": 1, "units": 8}
+    assert not problem.fine_tunes(params)
+    network = problem.hypermodel([]).build(type("Hp", (), {"values": params})())
+    assert problem.export(network, params) is network
+    scores = problem.evaluate(network, "val")
+    assert set(scores) == {"accuracy", "balanced_accuracy", "log_loss", "roc_auc"}

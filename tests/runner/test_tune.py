@@ -12,7 +12,7 @@ import pytest
 import autotune
 from autotune.errors import UsageError
 from autotune.options import TuneOptions
-from autotune.runner import run_search
+from autotune.runner.tune import run_search
 
 
 def test_run_folder_has_every_file(penguins_run):

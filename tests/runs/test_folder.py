@@ -1,3 +1,5 @@
+"""The run folder: creating, reusing and replacing it, and its ranked trials.csv."""
+
 from __future__ import annotations
 
 import csv
@@ -6,7 +8,9 @@ import json
 import pytest
 
 from autotune.errors import RunFolderError
-from autotune.runs import TRIALS_COLUMNS, RunFolder, rank_trials, write_json
+from autotune.runs.files import write_json
+from autotune.runs.folder import RunFolder
+from autotune.runs.ranking import TRIALS_COLUMNS, rank_trials
 
 
 def trial(trial_id, status="completed", score=None, **extra):

@@ -13,6 +13,7 @@ from autotune.callbacks.best_epoch import KeepBestEpoch
 from autotune.options import TuneOptions
 from autotune.runner import run_search
 from autotune.spaces import load_space
+from autotune.tuning.oracles import STARTING_FROM_DEFAULTS
 
 
 @pytest.mark.parametrize("tuner", ["random", "bayesian"])
@@ -53,3 +54,21 @@ def test_best_epoch_is_kept_in_memory_and_written_once_at_the_end(tmp_path):
     np.testing.assert_array_equal(model.get_weights()[0], weights[3][0])  # model untouched
     model.load_weights(path)
     np.testing.assert_array_equal(model.get_weights()[0], weights[2][0])  # the best epoch
+
+
+@pytest.mark.parametrize("kind", ["random", "bayesian"])
+def test_the_oracle_proposes_the_defaults_first_then_its_own(tmp_path, kind):
+    from autotune.backend import kt
+
+    space = load_space("fast").to_hyperparameters()
+    oracle = STARTING_FROM_DEFAULTS[kind](
+        objective=kt.Objective("val_loss", "min"), max_trials=3, hyperparameters=space, seed=1
+    )
+    oracle._set_project_dir(str(tmp_path), "p")
+    first = oracle.create_trial("tuner0")
+    assert first.hyperparameters.values == {hp.name: hp.default for hp in space.space}
+    first.status = "COMPLETED"
+    oracle.update_trial(first.trial_id, {"val_loss": 1.0})
+    oracle.end_trial(first)
+    second = oracle.create_trial("tuner0")
+    assert second.hyperparameters.values != first.hyperparameters.values

@@ -1,122 +1,18 @@
-"""The ``autotune`` command line: parses flags, calls the library, maps errors to exit codes.
-
-Exit codes (:func:`autotune.errors.exit_status`): 0 success; 2 bad input or usage (one line on
-stderr, no traceback); 1 internal error (or every trial failed); 130 interrupted. ``--debug``
-(on any command) shows tracebacks. The ``tune`` command's options are generated from their
-one declaration (:mod:`autotune.options`). TensorFlow is imported only by the commands that
-need it.
-"""
+"""The commands: ``tune``, ``diagnose``, ``predict``, ``report`` and ``spaces``. Each imports
+what it runs only when it runs, so ``--help`` stays quick and TensorFlow-free."""
 
 from __future__ import annotations
 
-import inspect
 import sys
-import traceback
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
-from autotune import __version__
-from autotune.errors import AutotuneError, SearchFailedError, exit_status
-from autotune.options import TuneOptions, declarations, option_types
-from autotune.spaces import SearchSpace
-
-app = typer.Typer(
-    help="Keras AutoML: tune a network on a CSV table or an image folder with KerasTuner, keep "
-    "the best model.",
-    no_args_is_help=True,
-    add_completion=False,
-    pretty_exceptions_enable=False,
-    rich_markup_mode=None,
-    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
-)
-
-
-class _Debug:
-    """Whether ``--debug`` was given (set while the command line is parsed)."""
-
-    on = False
-
-
-def _debug(value: bool) -> None:
-    if value:
-        _Debug.on = True
-
-
-DebugOpt = Annotated[
-    bool,
-    typer.Option(
-        "--debug", help="Show the traceback of an error.", callback=_debug, show_default=False
-    ),
-]
-
-
-def _version(value: bool) -> None:
-    if value:
-        typer.echo(f"autotune {__version__}")
-        raise typer.Exit()
-
-
-@app.callback()
-def _root(
-    version: Annotated[
-        bool,
-        typer.Option(
-            "--version", callback=_version, is_eager=True, help="Print the version and exit."
-        ),
-    ] = False,
-    debug: DebugOpt = False,
-) -> None:
-    """Keras AutoML: tune a network on a CSV table or an image folder with KerasTuner."""
-
-
-def _typer_option(name: str, default: Any) -> Any:
-    """The Typer parameter of one declared ``tune`` option."""
-    declared = declarations()[name]
-    kind = option_types()[name]
-    kind = str if kind is SearchSpace else kind
-    metavar = declared.metavar
-    if declared.choices is not None:
-        metavar = "[" + "|".join(map(str, declared.choices)) + "]"
-    text = declared.help + (
-        f"  [default: {declared.default_text}]" if declared.default_text else ""
-    )
-    info = typer.Option(
-        *declared.flags,
-        help=text,
-        metavar=metavar,
-        show_default=default is not None and not declared.default_text,
-    )
-    return Annotated[kind if default is not None else kind | None, info]
-
-
-def _tune_signature() -> inspect.Signature:
-    """``tune``'s parameters: the data argument, every declared option, ``--debug``."""
-    argument = TuneOptions.__dataclass_fields__["data"].metadata["argument"]
-    params = [
-        inspect.Parameter(
-            "data",
-            inspect.Parameter.POSITIONAL_OR_KEYWORD,
-            annotation=Annotated[Path, typer.Argument(help=argument, metavar="DATA")],
-        )
-    ]
-    for name in declarations():
-        default = TuneOptions.__dataclass_fields__[name].default
-        params.append(
-            inspect.Parameter(
-                name,
-                inspect.Parameter.KEYWORD_ONLY,
-                default=default,
-                annotation=_typer_option(name, default),
-            )
-        )
-    params.append(
-        inspect.Parameter(
-            "debug", inspect.Parameter.KEYWORD_ONLY, default=False, annotation=DebugOpt
-        )
-    )
-    return inspect.Signature(params)
+from autotune.cli.app import app
+from autotune.cli.params import DataArg, DebugOpt, shared, tune_signature
+from autotune.errors import AutotuneError, SearchFailedError
+from autotune.options import TuneOptions
 
 
 def tune(debug: bool = False, **values: Any) -> None:
@@ -149,7 +45,7 @@ def tune(debug: bool = False, **values: Any) -> None:
     print_summary(info, plan.out, report)
 
 
-tune.__signature__ = _tune_signature()
+tune.__signature__ = tune_signature()
 tune.__annotations__ = {p.name: p.annotation for p in tune.__signature__.parameters.values()}
 app.command(
     "tune",
@@ -187,19 +83,6 @@ def _write_report(out: Path | None) -> Path | None:
         return None
 
 
-DataArg = Annotated[
-    Path,
-    typer.Argument(
-        help=TuneOptions.__dataclass_fields__["data"].metadata["argument"], metavar="DATA"
-    ),
-]
-
-
-def _shared(name: str) -> Any:
-    """A ``tune`` option that ``diagnose`` takes too, as declared once."""
-    return _typer_option(name, TuneOptions.__dataclass_fields__[name].default)
-
-
 @app.command(short_help="Train ONE fixed configuration and explain its gradient health.")
 def diagnose(
     data: DataArg,
@@ -211,14 +94,14 @@ def diagnose(
             metavar="FILE.yaml",
         ),
     ],
-    target: _shared("target") = None,
-    task: _shared("task") = "auto",
+    target: shared("target") = None,
+    task: shared("task") = "auto",
     epochs: Annotated[
         int, typer.Option(help="Epochs to train (no early stopping).", metavar="N")
     ] = 30,
-    seed: _shared("seed") = 0,
-    out: _shared("out") = None,
-    overwrite: _shared("overwrite") = False,
+    seed: shared("seed") = 0,
+    out: shared("out") = None,
+    overwrite: shared("overwrite") = False,
     debug: DebugOpt = False,
 ) -> None:
     """Train ONE fixed configuration, instrumented, and explain its gradient health. Writes
@@ -337,28 +220,3 @@ def spaces(
         return
     space = load_space(name)
     typer.echo(Path(space.source).read_text(encoding="utf-8"), nl=False)
-
-
-def main(argv: list[str] | None = None) -> None:
-    """Entry point of the ``autotune`` console script."""
-    args = list(sys.argv[1:] if argv is None else argv)
-    _Debug.on = False
-    try:
-        # Typer itself handles --help, usage errors (exit 2) and Ctrl-C (exit 130).
-        app(args=args, prog_name="autotune")
-    except Exception as exc:  # noqa: BLE001  (an AutotuneError says what to do; anything else is our bug)
-        _exit(exc)
-    except KeyboardInterrupt as exc:
-        _exit(exc)
-
-
-def _exit(exc: BaseException) -> None:
-    code, line = exit_status(exc)
-    if _Debug.on and not isinstance(exc, KeyboardInterrupt):
-        traceback.print_exc()
-    print(line, file=sys.stderr)
-    sys.exit(code)
-
-
-if __name__ == "__main__":
-    main()

@@ -1,16 +1,5 @@
-"""Every option of ``autotune tune``, declared once; resolved into the immutable plan of a run.
-
-Each field of :class:`TuneOptions` is one option: its name, type (the annotation), default,
-help, how the CLI shows it and the check of its value (:mod:`autotune.checks`). The CLI
-builds the ``tune`` command from these fields, and ``autotune.tune(data, **options)`` takes
-the same names, so a flag cannot drift from its keyword.
-
-``TuneOptions`` holds what the user asked for, unchecked and unchanged (as a scikit-learn
-estimator keeps its constructor's arguments). :meth:`TuneOptions.resolve` checks every value
-and the combinations, then derives what the user left open (the trial limit, the run
-folder, the space of a table run) into a :class:`TunePlan`: frozen, checked once, passed
-down. No TensorFlow here.
-"""
+"""The options of ``autotune tune`` (:class:`TuneOptions`) and the plan they resolve to
+(:class:`TunePlan`), with the clock of its time budget (:class:`Budget`)."""
 
 from __future__ import annotations
 
@@ -22,8 +11,10 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from autotune.checks import IMAGE_SIDE, TEST_SIZE, AtLeast, OneOf, PositiveSeconds
+from autotune.checks import IMAGE_SIDE, TEST_SIZE, AtLeast, PositiveSeconds
 from autotune.errors import UsageError
+from autotune.options.combinations import check_combinations
+from autotune.options.declaration import Option, flag_of, option, parse_address
 from autotune.spaces import DEFAULT_SPACE, SearchSpace
 from autotune.vocabulary import BACKBONE_CHOICES, TASKS
 
@@ -33,42 +24,6 @@ ROLES = ("chief", "worker")
 # Without --max-trials or --time-budget a search runs this many trials; with a budget only,
 # trials go on until the budget is spent.
 DEFAULT_MAX_TRIALS = 20
-
-
-@dataclass(frozen=True)
-class Option:
-    """How one option reads on the command line, and the check of its value.
-
-    Attributes:
-        help: one paragraph, as ``--help`` prints it.
-        metavar: the value's placeholder (``N``, ``RUN_DIR``); choices are shown as
-            ``[a|b|c]``.
-        choices: the values allowed, when they are a fixed list.
-        check: a check from :mod:`autotune.checks`, called with the flag and the value.
-        default_text: what ``--help`` says the default is, when it is derived (``None`` in
-            the field).
-        flags: the CLI's own spelling (``--guided/--unguided``); else ``--name``.
-    """
-
-    help: str
-    metavar: str | None = None
-    choices: tuple[Any, ...] | None = None
-    check: Any = None
-    default_text: str | None = None
-    flags: tuple[str, ...] = ()
-
-    def validate(self, flag: str, value: Any) -> None:
-        if value is None:
-            return  # None means "derive it" (or "off", for patience); never checked
-        if self.choices is not None:
-            OneOf(self.choices)(flag, value)
-        if self.check is not None:
-            self.check(flag, value)
-
-
-def option(default: Any, help: str, **how: Any) -> Any:
-    """A :class:`TuneOptions` field: its default and its :class:`Option` declaration."""
-    return field(default=default, metadata={"option": Option(help, **how)})
 
 
 @dataclass(frozen=True)
@@ -211,7 +166,7 @@ class TuneOptions:
         for name, declared in declarations().items():
             declared.validate(flag_of(name), getattr(self, name))
         data = Path(self.data)
-        _check_combinations(self, data)
+        check_combinations(self, data)
         out = Path(self.out) if self.out else default_out(data)
         init_from = Path(self.init_from) if self.init_from is not None else None
         if init_from is not None and init_from.resolve() == out.resolve():
@@ -309,11 +264,6 @@ def option_types() -> dict[str, type]:
     }
 
 
-def flag_of(name: str) -> str:
-    """``max_trials`` -> ``--max-trials``."""
-    return "--" + name.replace("_", "-")
-
-
 def _names() -> list[str]:
     return [f.name for f in dataclasses.fields(TuneOptions)]
 
@@ -325,74 +275,3 @@ def _is_option(f: dataclasses.Field) -> bool:
 def default_out(data: Path) -> Path:
     """``reports/<data name>-<YYYYmmdd-HHMMSS>``."""
     return Path("reports") / f"{Path(data).stem}-{datetime.now():%Y%m%d-%H%M%S}"
-
-
-def parse_address(text: str, flag: str = "--oracle") -> tuple[str, int]:
-    """``HOST:PORT`` -> (host, port); a clear error otherwise."""
-    host, sep, port = str(text).rpartition(":")
-    if not sep or not host or not port.isdigit() or not 0 <= int(port) <= 65535:
-        raise UsageError(
-            f"{flag} {text!r}: expected HOST:PORT, e.g. 10.0.0.5:8000 (a port from 0 to 65535)"
-        )
-    return host.strip("[]"), int(port)
-
-
-def _check_combinations(o: TuneOptions, data: Path) -> None:
-    """The options that cannot go together, or that do not apply to this kind of data."""
-    if o.resume and o.overwrite:
-        raise UsageError(
-            "--resume and --overwrite: pick one (--resume continues the run in --out, "
-            "--overwrite replaces it)"
-        )
-    if o.resume and not o.out:
-        raise UsageError("--resume needs --out RUN_DIR: the run folder to continue")
-    _check_distributed(o, data)
-    if data.is_dir() and (o.pretrain or o.init_from):
-        raise UsageError(
-            "--pretrain and --init-from apply to tables; for images the backbones (--backbone) "
-            "are the pre-trained layers"
-        )
-    image_only = (o.backbone != "auto", o.weights != "imagenet", o.strict)
-    if not data.is_dir() and (any(image_only) or o.image_size is not None):
-        raise UsageError(
-            "--backbone, --weights, --strict and --image-size apply to image folders; "
-            f"{data} is not a folder"
-        )
-
-
-def _check_distributed(o: TuneOptions, data: Path) -> None:
-    if o.role is None and not o.workers:
-        if o.oracle is not None or o.worker_id is not None:
-            raise UsageError(
-                "--oracle and --worker-id belong to a distributed search: add --role chief or "
-                "--role worker (or --workers N to run one on this machine)"
-            )
-        return
-    if data.is_dir():
-        raise UsageError(
-            "--role / --workers: distributed search runs on CSV tables; tune an image folder "
-            "in one process"
-        )
-    if o.role == "worker":
-        _check_worker(o)
-    elif o.worker_id is not None:
-        raise UsageError("--worker-id belongs to a worker (--role worker)")
-    elif o.role == "chief" and (o.oracle is None or o.out is None):
-        raise UsageError(
-            "--role chief needs --oracle HOST:PORT (where to listen; port 0 picks a free one) "
-            "and --out RUN_DIR (the run folder the workers share)"
-        )
-
-
-def _check_worker(o: TuneOptions) -> None:
-    if o.workers:
-        raise UsageError("--workers starts a chief: drop it from a worker's command")
-    if o.oracle is None or o.worker_id is None or o.out is None:
-        raise UsageError(
-            "--role worker needs --oracle HOST:PORT (the chief's), --worker-id N and --out "
-            "RUN_DIR (the chief's run folder, on a shared file system)"
-        )
-    if o.resume or o.overwrite:
-        raise UsageError(
-            "--resume / --overwrite: the chief owns the run folder; pass them to the chief only"
-        )

@@ -1,0 +1,46 @@
+"""Remedies worded for the trial, and left out where the trial already applies them."""
+
+from __future__ import annotations
+
+import pytest
+
+from autotune.diagnostics.remedies import (
+    REMEDIES,
+    activation_first,
+    moved_first,
+    raise_small_lr_first,
+    remedy,
+)
+from autotune.vocabulary import resolve
+
+
+def test_changes_follow_the_trials_own_values():
+    p = resolve({"learning_rate": 0.01, "dropout": 0.2, "batch_size": 16, "n_layers": 8})
+    assert remedy("lower_lr", p)["change"] == {"learning_rate": pytest.approx(0.001)}
+    assert remedy("dropout", p)["text"] == "Raise dropout after hidden layers (0.2 -> 0.4)"
+    assert remedy("bigger_batch", p)["change"] == {"batch_size": 32}
+    assert remedy("shallower", p)["change"] == {"n_layers": 4}
+
+
+def test_what_the_trial_already_does_is_not_offered():
+    p = resolve({"batch_norm": True, "residual": True, "clipnorm": 1.0, "activation": "relu"})
+    assert [remedy(r, p) for r in ("batch_norm", "residual", "clipnorm", "relu_he")] == [None] * 4
+    assert remedy("init", resolve({"activation": "tanh", "initializer": "glorot_normal"})) is None
+    assert remedy("init", resolve({"activation": "tanh"}))["change"] == {
+        "initializer": "glorot_uniform"
+    }
+
+
+def test_every_remedy_is_worded_for_the_default_trial():
+    for rid in REMEDIES:
+        made = remedy(rid, resolve({"activation": "sigmoid", "optimizer": "sgd", "n_layers": 4}))
+        assert made is None or (made["id"] == rid and made["text"]), rid
+
+
+def test_orders():
+    assert moved_first(["a", "b", "c"], "c") == ["c", "a", "b"]
+    assert moved_first(["a"], "z") == ["a"]
+    order = ["adaptive", "raise_lr", "relu_he", "batch_norm"]
+    shallow = activation_first(order, resolve({"activation": "tanh", "n_layers": 2}))
+    assert shallow[:2] == ["relu_he", "batch_norm"]
+    assert raise_small_lr_first(order, resolve({"learning_rate": 0.01})) == order
