@@ -14,15 +14,15 @@ from autotune.vocabulary import resolve
 @pytest.mark.parametrize(
     ("schedule", "expected"),
     [
-        ("constant", [1.0, 1.0, 1.0, 1.0]),
-        ("warmup", [0.5, 1.0, 1.0, 1.0]),
-        ("cosine", [1.0, 0.854, 0.5, 0.146]),
-        ("warmup_cosine", [0.5, 1.0, 1.0, 0.5]),
+        ("constant", [0.01] * 4),
+        ("warmup", [0.005, 0.01, 0.01, 0.01]),
+        ("cosine", [0.01, 0.00854, 0.005, 0.00146]),
+        ("warmup_cosine", [0.005, 0.01, 0.01, 0.005]),
     ],
 )
-def test_schedules(schedule, expected):
-    rates = [learning_rate_at(schedule, 1.0, e, 4, warmup_epochs=2) for e in range(4)]
-    assert rates == pytest.approx(expected, abs=1e-3)
+def test_learning_rate_schedules(schedule, expected):
+    got = [learning_rate_at(schedule, 0.01, e, 4, warmup_epochs=2) for e in range(4)]
+    assert got == pytest.approx(expected, abs=1e-5)
 
 
 def test_the_callback_sets_and_logs_each_epochs_rate():

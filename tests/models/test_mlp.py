@@ -174,22 +174,6 @@ def test_residual_connections_with_projection_where_widths_differ():
 @pytest.mark.parametrize(
     ("schedule", "expected"),
     [
-        ("constant", [0.01] * 4),
-        ("warmup", [0.005, 0.01, 0.01, 0.01]),
-        ("cosine", [0.01, 0.00854, 0.005, 0.00146]),
-        ("warmup_cosine", [0.005, 0.01, 0.01, 0.005]),
-    ],
-)
-def test_learning_rate_schedules(schedule, expected):
-    from autotune.callbacks.schedule import learning_rate_at
-
-    got = [learning_rate_at(schedule, 0.01, e, 4, warmup_epochs=2) for e in range(4)]
-    assert got == pytest.approx(expected, abs=1e-5)
-
-
-@pytest.mark.parametrize(
-    ("schedule", "expected"),
-    [
         ("warmup", [0.005, 0.01, 0.01]),
         ("cosine", [0.01, 0.0075, 0.0025]),
         ("warmup_cosine", [0.005, 0.01, 0.01]),
