@@ -3,8 +3,13 @@ strategy's own proposals, each steered by the run's findings when the search is 
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from autotune.backend import kt
 
+from keras_tuner.src.engine.stateful import Stateful
+
+from autotune.runs.files import atomic_path
 from autotune.tuning.guidance import Guided
 
 
@@ -24,10 +29,27 @@ class DefaultsFirst:
         return super().populate_space(trial_id)
 
 
+class AtomicFiles:
+    """An oracle whose trial and state files are written atomically.
+
+    KerasTuner rewrites ``trial_<id>/trial.json`` and ``oracle.json`` in place; a run killed
+    mid-write leaves an empty file, and KerasTuner's reload (``--resume``) cannot read it.
+    """
+
+    def _save_trial(self, trial):
+        path = Path(self._get_trial_dir(trial.trial_id)) / "trial.json"
+        with atomic_path(path) as tmp:
+            trial.save(str(tmp))
+
+    def save(self):
+        with atomic_path(self._get_oracle_fname()) as tmp:
+            Stateful.save(self, str(tmp))
+
+
 # The oracles of ``random`` and ``bayesian`` searches: defaults first, then the strategy's own
 # proposals, each steered by the run's findings when the search is guided.
 STARTING_FROM_DEFAULTS = {
-    kind: type(f"DefaultsFirst{base.__name__}", (Guided, DefaultsFirst, base), {})
+    kind: type(f"DefaultsFirst{base.__name__}", (Guided, DefaultsFirst, AtomicFiles, base), {})
     for kind, base in (
         ("random", kt.oracles.RandomSearchOracle),
         ("bayesian", kt.oracles.BayesianOptimizationOracle),

@@ -19,6 +19,7 @@ from autotune.callbacks.progress import ReportEpochs
 from autotune.options import Budget, TunePlan
 from autotune.problems.base import Problem
 from autotune.tuning.guidance import Guide, describe_intervention
+from autotune.tuning.resume import keep_recorded_trials
 from autotune.tuning.tuner import make_tuner
 from autotune.vocabulary import describe_trial
 
@@ -76,6 +77,8 @@ class Search:
             guide=self.guide,
             on_trial_start=lambda trial: self._trial_started(trial, on_trial_start),
         )
+        if plan.resume and plan.role != "worker":  # this process owns the oracle
+            keep_recorded_trials(self.tuner.oracle, plan.out / "trials")
 
     def _trial_started(self, trial, also) -> None:
         self.progress.trial_started(trial.trial_id, describe_trial(trial.hyperparameters.values))

@@ -113,8 +113,9 @@ class RecordingMixin:
 
     def on_trial_end(self, trial):
         # The record is written before KerasTuner ends the trial in its oracle: a process
-        # killed in between leaves a trial that the oracle runs again on resume (and whose
-        # record is then replaced), never an ended trial without a record.
+        # killed in between leaves a recorded trial that the oracle still holds as running
+        # (a resumed run ends it with its record: autotune.tuning.resume), never an ended
+        # trial without a record.
         run = self._runs.pop(trial.trial_id, {"history": {}})
         self.on_trial_done(trial_record(trial, run, self.oracle.objective.name))
         super().on_trial_end(trial)
