@@ -2,8 +2,8 @@
 
 A module that needs them writes ``from autotune.backend import keras, kt, tf`` (ruff's isort
 keeps that line above the other third-party imports, so TensorFlow is always first imported
-here). Nothing else in autotune imports TensorFlow, so ``autotune --help``, the report and a
-run that stops on bad input never load it.
+here; ``tests/test_architecture.py`` checks it). Only the modules that train import this one,
+so ``autotune --help``, the report and a run that stops on bad input never load TensorFlow.
 
 TensorFlow 2.21 prints CUDA probing messages ("Could not find cuda drivers", "failed call to
 cuInit") straight to file descriptor 2 during import and device discovery, whatever

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import dataclasses
+import functools
 import time
 import typing
 from dataclasses import dataclass, field
@@ -250,13 +251,16 @@ class Budget:
         return round(time.monotonic() - self.started, 1)
 
 
+@functools.cache
 def declarations() -> dict[str, Option]:
-    """Every option's declaration, by field name (``data``, the argument, left out)."""
+    """Every option's declaration, by field name (``data``, the argument, left out); read
+    once (the fields do not change)."""
     return {f.name: f.metadata["option"] for f in dataclasses.fields(TuneOptions) if _is_option(f)}
 
 
+@functools.cache
 def option_types() -> dict[str, type]:
-    """Each option's value type, from its annotation (``int | None`` -> int)."""
+    """Each option's value type, from its annotation (``int | None`` -> int); read once."""
     hints = typing.get_type_hints(TuneOptions)
     return {
         name: next(a for a in typing.get_args(hints[name]) or (hints[name],) if a is not type(None))
