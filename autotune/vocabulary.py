@@ -38,6 +38,9 @@ SATURATING = ("sigmoid", "tanh")  # units can saturate: flat ends, vanishing der
 
 # What a run learns: ``auto`` infers classification or regression from the target.
 TASKS = ("auto", "classification", "regression")
+# How a table's numbers are scaled: ``robust`` (median and quartiles, then a smooth clip,
+# RealMLP's inputs; Holzmüller et al. 2024) or ``standard`` (mean and standard deviation).
+SCALINGS = ("robust", "standard")
 
 # The search objective: the validation loss *without* the L1/L2 penalty that Keras adds to
 # val_loss, so that trials with different penalties compare fairly. Lower is better.
@@ -82,6 +85,15 @@ MLP_PARAMS: dict[str, Param] = {
         kind=str,
     ),
     "warmup_epochs": Param(3, "epochs of linear learning-rate warm-up", low=0, high=1000, kind=int),
+}
+
+
+# Entries that act only under some values of another (a parent): a space draws them only
+# there (KerasTuner's conditional hyperparameters), and a trial's values leave them out
+# elsewhere.
+CONDITIONS: dict[str, tuple[str, tuple[Any, ...]]] = {
+    "momentum": ("optimizer", ("sgd",)),
+    "warmup_epochs": ("lr_schedule", ("warmup", "warmup_cosine")),
 }
 
 

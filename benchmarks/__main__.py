@@ -1,6 +1,6 @@
 """Run a benchmark (or all of them) and write each table to benchmarks/results/NAME.md.
 
-python -m benchmarks quality [--data FOLDER] [--budget 60] [--datasets a,b,...]
+python -m benchmarks quality [--data FOLDER] [--budget 60] [--datasets a,b,...] [--seeds 0,1]
 python -m benchmarks speed [--data CSV] [--budget 300]
 python -m benchmarks diagnostics [--data CSV] [--repeats N] [--epochs N]
 python -m benchmarks memory [--data CSV] [--trials N] [--epochs N] [--space NAME]
@@ -48,7 +48,7 @@ RESULTS = Path(__file__).resolve().parent / "results"
 
 def _table(name: str, data: Path, args: argparse.Namespace) -> str:
     if name == "quality":
-        return quality.run(data, budget=args.budget or 60.0, datasets=_datasets(name, args))
+        return quality.run(data, args.budget or 60.0, _datasets(name, args), _seeds(args))
     if name == "guided":
         return guided.run(data, args.budget or 60.0, _datasets(name, args), _seeds(args))
     if name == "pretrain":
@@ -122,7 +122,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument(
         "--seeds",
-        help="guided, pretrain: comma-separated seeds (0,1); distributed: (0)",
+        help="quality, guided, pretrain: comma-separated seeds (0,1); distributed: (0)",
     )
     parser.add_argument(
         "--workers", type=int, default=2, help="distributed: local worker processes (2)"

@@ -51,9 +51,10 @@ class Arrays:
     scaler: object | None
 
 
-def encode(data) -> Arrays:
-    """Inputs for every split; targets (class positions, or standardised values) for the
-    training and validation rows. Preprocessing is fitted on the training rows."""
+def encode(data, extra: dict[str, pd.DataFrame] | None = None) -> Arrays:
+    """Inputs for every split (and for the ``extra`` frames, by name); targets (class
+    positions, or standardised values) for the training and validation rows. Preprocessing is
+    fitted on the training rows."""
     from sklearn.preprocessing import StandardScaler
 
     from autotune.data.columns import normalise_labels
@@ -62,7 +63,8 @@ def encode(data) -> Arrays:
     frames = splits(data)
     prep = preprocessor([c.column for c in spec.numeric], [c.column for c in spec.categorical])
     prep.fit(frames["train"][0])
-    x = {name: prep.transform(f).astype("float32") for name, (f, _) in frames.items()}
+    inputs = {name: f for name, (f, _) in frames.items()} | (extra or {})
+    x = {name: prep.transform(f).astype("float32") for name, f in inputs.items()}
     y, scaler = {}, None
     if spec.task == "classification":
         index = {label: i for i, label in enumerate(spec.classes)}

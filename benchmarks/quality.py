@@ -1,24 +1,26 @@
-"""Quality against peers on the shared tables: the same split and wall-clock budget for all.
+"""Quality against peers on the shared tables, tried as a user would: a training file in, a
+separate test file scored, the same wall-clock budget for every search.
 
-Per dataset, the rows are split once (``load_table``'s stratified 20% test split, seed 0,
-the split ``autotune tune`` makes), and four systems are scored on the same test rows:
+Per dataset and seed, the rows are split once into a user's ``train.csv`` (80%) and an outer
+``test.csv`` (20%, stratified for classification; the rows with a target). Every system sees
+only ``train.csv`` and is scored on the outer test rows:
 
-- **autotune**: ``autotune tune`` with ``--time-budget B`` (default space, random tuner);
+- **autotune** arms: ``autotune tune train.csv --time-budget B --seed S`` (default space,
+  random tuner), then ``autotune predict`` on the test rows. The arms switch one default off
+  each (``--scaling standard``: the old standardisation; ``--refit none``: ship the searched
+  model, trained on 64% of the rows); ``standard, no refit`` is autotune before both;
 - **plain KerasTuner**: a ``RandomSearch`` as a typical user writes it (1-3 Dense ReLU layers
   of 32-256 units, dropout 0-0.5, Adam with a log-uniform learning rate, batch 32,
   EarlyStopping with patience 5 restoring the best weights, 50 epochs), on one-hot /
-  standardised inputs, on the same training and validation rows, stopped at the same budget
-  (no trial starts after it; the running one stops at the end of its epoch);
+  standardised inputs, with 20% of ``train.csv`` for validation, stopped at the same budget;
 - **sklearn MLP**: ``MLPClassifier`` / ``MLPRegressor`` with default settings, behind standard
-  preprocessing (median imputation and scaling of numbers, most-frequent imputation and
-  one-hot encoding of text; the regression target standardised), fitted on training +
-  validation rows;
-- **HistGradientBoosting**: scikit-learn's defaults, text columns as categories, on training +
-  validation rows.
+  preprocessing, fitted on all of ``train.csv``;
+- **HistGradientBoosting**: scikit-learn's defaults, text columns as categories, fitted on all
+  of ``train.csv``.
 
 Every system gets the feature columns autotune keeps (ID-like, constant and empty columns
-dropped), so the comparison is of the models, not of column cleaning. The scikit-learn models
-take seconds, well under the budget; the budget binds the two searches.
+dropped), so the comparison is of the models, not of column cleaning. The autotune arms run
+back to back in alternating order (the first of one table runs last on the next).
 """
 
 from __future__ import annotations
@@ -45,7 +47,32 @@ DATASETS = (
     "diabetes",
     "carseats",
 )
-SYSTEMS = ("autotune", "plain KerasTuner", "sklearn MLP", "HistGradientBoosting")
+# The autotune arms: the defaults, then each new default switched off, then both.
+ARMS = {
+    "autotune": {},
+    "standard scaling": {"scaling": "standard"},
+    "no refit": {"refit": "none"},
+    "standard, no refit": {"scaling": "standard", "refit": "none"},
+}
+PEERS = ("plain KerasTuner", "sklearn MLP", "HistGradientBoosting")
+
+
+def outer_split(path: Path, folder: Path, seed: int) -> tuple[Path, pd.DataFrame, Any]:
+    """Write the user's ``train.csv``; return it, the outer test rows and the loaded table."""
+    from autotune.data.reading import read_csv
+    from autotune.data.splits import split_indices
+    from autotune.data.tabular import load_table
+
+    task = load_table(path, seed=seed).preprocessing.task
+    frame = read_csv(path)
+    target = frame.columns[-1]
+    frame = frame.loc[frame[target].notna()].reset_index(drop=True)
+    index, _ = split_indices(frame, frame[target], task, 0.2, 0.5, seed)
+    test = frame.iloc[index["test"]].reset_index(drop=True)
+    rest = np.sort(np.concatenate([index["train"], index["val"]]))
+    train_csv = folder / f"{path.stem}.csv"
+    frame.iloc[rest].to_csv(train_csv, index=False)
+    return train_csv, test, load_table(train_csv, test_size=0.0, seed=seed)
 
 
 def _scores(task: str, y_test: pd.Series, output: np.ndarray, classes: list[Any]) -> dict:
@@ -59,7 +86,7 @@ def _scores(task: str, y_test: pd.Series, output: np.ndarray, classes: list[Any]
     return regression_scores(y_test.to_numpy(dtype="float64"), np.ravel(output))
 
 
-def _sklearn(data, kind: str, seed: int) -> dict:
+def _sklearn(data, test: pd.DataFrame, kind: str, seed: int) -> dict:
     from sklearn.compose import TransformedTargetRegressor
     from sklearn.ensemble import HistGradientBoostingClassifier, HistGradientBoostingRegressor
     from sklearn.neural_network import MLPClassifier, MLPRegressor
@@ -69,14 +96,11 @@ def _sklearn(data, kind: str, seed: int) -> dict:
     from autotune.data.columns import normalise_labels
 
     spec = data.preprocessing
-    frames = plain_keras_tuner.splits(data)
-    x_fit = pd.concat([frames["train"][0], frames["val"][0]], ignore_index=True)
-    y_fit = pd.concat([frames["train"][1], frames["val"][1]], ignore_index=True)
-    x_test, y_test = frames["test"]
-    numeric = [c.column for c in spec.numeric]
+    x_fit = pd.concat([s.features for s in data.splits.values()], ignore_index=True)
+    y_fit = pd.concat([s.target for s in data.splits.values()], ignore_index=True)
+    x_test, y_test = test[spec.feature_columns], test[spec.target]
     categorical = [c.column for c in spec.categorical]
     classify = spec.task == "classification"
-    labels = np.array(normalise_labels(y_fit), dtype=object) if classify else None
     if kind == "HistGradientBoosting":
         model_class = HistGradientBoostingClassifier if classify else HistGradientBoostingRegressor
         model = model_class(categorical_features="from_dtype", random_state=seed)
@@ -93,13 +117,14 @@ def _sklearn(data, kind: str, seed: int) -> dict:
         network = MLPClassifier(random_state=seed) if classify else MLPRegressor(random_state=seed)
         if not classify:
             network = TransformedTargetRegressor(regressor=network, transformer=StandardScaler())
+        numeric = [c.column for c in spec.numeric]
         model = make_pipeline(plain_keras_tuner.preprocessor(numeric, categorical), network)
         x_fit_ready, x_test_ready = x_fit, x_test
     started = time.perf_counter()
     if classify:
-        model.fit(x_fit_ready, list(labels))
+        model.fit(x_fit_ready, list(np.array(normalise_labels(y_fit), dtype=object)))
         output = model.predict_proba(x_test_ready)
-        classes = [_as_label(c) for c in model.classes_]
+        classes = [c.item() if hasattr(c, "item") else c for c in model.classes_]
     else:
         model.fit(x_fit_ready, y_fit.to_numpy(dtype="float64"))
         output, classes = model.predict(x_test_ready), []
@@ -107,122 +132,83 @@ def _sklearn(data, kind: str, seed: int) -> dict:
     return {"scores": _scores(spec.task, y_test, output, classes), "seconds": seconds, "trials": 1}
 
 
-def _as_label(value: Any) -> Any:
-    return value.item() if hasattr(value, "item") else value
+def _plain_keras_tuner(train_csv: Path, test, budget: float, seed: int, workdir: Path) -> dict:
+    """The plain KerasTuner search on ``train.csv`` (20% of it for validation)."""
+    from autotune.data.tabular import load_table
 
-
-def _plain_keras_tuner(data, budget: float, seed: int, workdir: Path) -> dict:
-    """The plain KerasTuner search, stopped at the budget, scored on the test rows."""
-    arrays = plain_keras_tuner.encode(data)
+    data = load_table(train_csv, test_size=0.0, seed=seed)
+    spec = data.preprocessing
+    arrays = plain_keras_tuner.encode(data, extra={"test": test[spec.feature_columns]})
     started = time.perf_counter()
     tuner = plain_keras_tuner.search(data, arrays, time.monotonic() + budget, seed, workdir)
     seconds = time.perf_counter() - started
     output = tuner.get_best_models(1)[0].predict(arrays.x["test"], verbose=0)
     if arrays.scaler is not None:
         output = arrays.scaler.inverse_transform(output.reshape(-1, 1)).ravel()
-    spec = data.preprocessing
-    scores = _scores(spec.task, data.splits["test"].target, output, spec.classes or [])
+    scores = _scores(spec.task, test[spec.target], output, spec.classes or [])
     return {"scores": scores, "seconds": seconds, "trials": len(tuner.oracle.trials)}
 
 
-def _autotune(path: Path, budget: float, seed: int, workdir: Path) -> dict:
+def _autotune(train_csv: Path, test, budget: float, seed: int, out: Path, **options) -> dict:
     from rich.console import Console
 
     from autotune.options import TuneOptions
+    from autotune.predict import predict_frame
     from autotune.runner import run_search
+    from autotune.runs import RunFolder
 
     started = time.perf_counter()
-    info = run_search(
-        TuneOptions(data=path, time_budget=budget, seed=seed, out=workdir / "autotune").resolve(),
-        progress_console=Console(file=io.StringIO()),
-    )
+    plan = TuneOptions(data=train_csv, time_budget=budget, seed=seed, out=out, **options)
+    info = run_search(plan.resolve(), progress_console=Console(file=io.StringIO()))
+    seconds = time.perf_counter() - started
+    predicted = predict_frame(out, test)
+    spec = info["preprocessing"]
+    if info["dataset"]["task"] == "classification":
+        output = predicted[[f"proba_{c}" for c in spec["classes"]]].to_numpy()
+    else:
+        output = predicted["prediction"].to_numpy()
+    records = RunFolder(out).read_trials()
     return {
-        "scores": info["test_scores"],
-        "seconds": time.perf_counter() - started,
-        "trials": info["trials"]["run"],
+        "scores": _scores(info["dataset"]["task"], test[spec["target"]], output, spec["classes"]),
+        "seconds": seconds,
+        "trials": len(records),
+        "fit_seconds": sum(r.get("fit_seconds") or 0.0 for r in records),
+        "best_trial": info["best_trial"]["trial_id"],
+        "refit": info["refit"]["status"],
     }
 
 
-def measure(path: Path, budget: float, seed: int = 0) -> dict[str, Any]:
-    """Every system on one dataset: {system: {scores, seconds, trials}} and the task."""
-    from autotune.data.tabular import load_table
-
-    data = load_table(path, test_size=0.2, seed=seed)
-    results: dict[str, Any] = {"task": data.preprocessing.task}
+def measure(path: Path, budget: float, seed: int, arms: dict, turn: int) -> dict[str, Any]:
+    """Every system on one dataset and seed: {system: {scores, seconds, trials}} and the task."""
     with tempfile.TemporaryDirectory() as tmp:
-        results["autotune"] = _autotune(path, budget, seed, Path(tmp))
-        results["plain KerasTuner"] = _plain_keras_tuner(data, budget, seed, Path(tmp))
-    results["sklearn MLP"] = _sklearn(data, "MLP", seed)
-    results["HistGradientBoosting"] = _sklearn(data, "HistGradientBoosting", seed)
+        tmp = Path(tmp)
+        train_csv, test, data = outer_split(path, tmp, seed)
+        results: dict[str, Any] = {"task": data.preprocessing.task, "test_rows": len(test)}
+        order = list(arms) if turn % 2 == 0 else list(reversed(arms))
+        for arm in order:
+            out = tmp / f"run-{len(results)}"
+            results[arm] = _autotune(train_csv, test, budget, seed, out, **arms[arm])
+        results["plain KerasTuner"] = _plain_keras_tuner(train_csv, test, budget, seed, tmp)
+    results["sklearn MLP"] = _sklearn(data, test, "MLP", seed)
+    results["HistGradientBoosting"] = _sklearn(data, test, "HistGradientBoosting", seed)
     results["binary"] = (
         data.preprocessing.task == "classification" and len(data.preprocessing.classes) == 2
     )
     return results
 
 
-def _cell(result: dict, metric: str) -> str:
-    value = result["scores"].get(metric)
-    return "-" if value is None else f"{value:.3f}"
+def headline(results: dict) -> str:
+    return "accuracy" if results["task"] == "classification" else "r2"
 
 
-def run(folder: Path, budget: float = 60.0, datasets=DATASETS, seed: int = 0) -> str:
-    """Measure every dataset and return the markdown tables."""
+def run(
+    folder: Path, budget: float = 60.0, datasets=DATASETS, seeds=(0,), arms: dict = ARMS
+) -> str:
+    """Measure every dataset and seed and return the markdown tables."""
+    from benchmarks.quality_tables import render
+
     os.environ.setdefault("AUTOTUNE_CACHE_DIR", tempfile.mkdtemp())
-    measured = {name: measure(folder / f"{name}.csv", budget, seed) for name in datasets}
-    lines = [
-        f"Test scores on the shared tables, {budget:g} s budget for each search, seed {seed}, "
-        "the same 20% test rows for every system (higher is better).",
-        "",
-        "| dataset | metric | " + " | ".join(SYSTEMS) + " |",
-        "|---|---|" + "---:|" * len(SYSTEMS),
-    ]
-    primary: dict[str, dict[str, float]] = {}
-    for name, results in measured.items():
-        if results["task"] == "classification":
-            metrics = ["accuracy", "balanced_accuracy"] + (["roc_auc"] if results["binary"] else [])
-        else:
-            metrics = ["r2"]
-        primary[name] = {s: results[s]["scores"].get(metrics[0]) for s in SYSTEMS}
-        for metric in metrics:
-            cells = " | ".join(_cell(results[s], metric) for s in SYSTEMS)
-            lines.append(f"| {name} | {metric} | {cells} |")
-    lines += [
-        "",
-        "Trials run and seconds taken (searches: the budget binds; scikit-learn: one fit):",
-        "",
-        "| dataset | " + " | ".join(SYSTEMS) + " |",
-        "|---|" + "---:|" * len(SYSTEMS),
-    ]
-    for name, results in measured.items():
-        cells = " | ".join(
-            f"{results[s]['trials']} in {results[s]['seconds']:.0f} s" for s in SYSTEMS
-        )
-        lines.append(f"| {name} | {cells} |")
-    lines += ["", _verdict(primary)]
-    return "\n".join(lines)
-
-
-def _verdict(primary: dict[str, dict[str, float]]) -> str:
-    """Against the goal: beat plain KerasTuner and the sklearn MLP everywhere, and come within
-    one point of HistGradientBoosting on average (accuracy, or R² for regression)."""
-    names = list(primary)
-    beats = {
-        peer: [n for n in names if primary[n]["autotune"] > primary[n][peer]]
-        for peer in ("plain KerasTuner", "sklearn MLP")
-    }
-    gaps = [100 * (primary[n]["autotune"] - primary[n]["HistGradientBoosting"]) for n in names]
-    mean_gap = float(np.mean(gaps))
-    parts = []
-    for peer, won in beats.items():
-        lost = [n for n in names if n not in won]
-        parts.append(
-            f"autotune beats {peer} on {len(won)} of {len(names)} datasets"
-            + (f" (not on {', '.join(lost)})" if lost else "")
-        )
-    parts.append(
-        f"against HistGradientBoosting it is {mean_gap:+.1f} points on average "
-        f"({'within' if mean_gap >= -1 else 'not within'} one point; per dataset: "
-        + ", ".join(f"{n} {g:+.1f}" for n, g in zip(names, gaps, strict=True))
-        + ")"
-    )
-    return "On the first metric of each dataset (accuracy, or R²): " + "; ".join(parts) + "."
+    measured = {}
+    for turn, (name, seed) in enumerate((n, s) for n in datasets for s in seeds):
+        measured[(name, seed)] = measure(folder / f"{name}.csv", budget, seed, arms, turn)
+    return render(measured, budget, list(arms), list(seeds))

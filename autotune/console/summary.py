@@ -11,6 +11,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from autotune.runs import RunFolder, rank_trials
+from autotune.runs.shipped import reference_sentence, refit_sentence
 from autotune.vocabulary import describe_trial
 
 
@@ -40,6 +41,9 @@ def print_summary(info: dict[str, Any], out: Path, report: Path | None) -> None:
             f"test, held out from the search ({info['dataset']['split_rows']['test']} "
             f"{unit}): {scores_text(info['test_scores'])}"
         )
+    for sentence in (refit_sentence(info.get("refit"), unit), reference_sentence(info)):
+        if sentence:
+            console.print(sentence[0].upper() + sentence[1:] + ".")
     trials = info["trials"]
     console.print(
         f"trials: {trials['run']} run, {trials['completed']} completed, "

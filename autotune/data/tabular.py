@@ -30,9 +30,14 @@ MIN_ROWS = 10
 
 @dataclass
 class NumericColumn:
+    """A numeric column's fitted statistics: ``mean`` / ``std`` for standard scaling,
+    ``median`` / ``spread`` for robust scaling ((x - median) / spread)."""
+
     column: str
     mean: float
     std: float
+    median: float | None = None
+    spread: float | None = None
 
 
 @dataclass
@@ -52,6 +57,8 @@ class Preprocessing:
     classes: list[Any] | None = None
     target_mean: float | None = None
     target_std: float | None = None
+    scaling: str = "standard"
+    target_range: list[float] | None = None  # the training targets' [min, max] (regression)
 
     @property
     def feature_columns(self) -> list[str]:
@@ -122,6 +129,7 @@ def load_table(
     test_size: float = 0.2,
     val_size: float = 0.2,
     seed: int = 0,
+    scaling: str = "robust",
 ) -> TabularData:
     """Load a CSV, infer the task, split it and fit the preprocessing on the training rows.
 
@@ -134,6 +142,8 @@ def load_table(
         val_size: share of the remaining rows used for validation during the search.
             Defaults to 0.2.
         seed: seed of the splits. Defaults to 0.
+        scaling: how numbers are scaled (:data:`~autotune.vocabulary.SCALINGS`). Defaults to
+            ``robust``.
 
     Raises:
         DataError: for any input that cannot be used; the message says what to change.
@@ -153,7 +163,8 @@ def load_table(
     index, split_note = split_indices(table, y, task, test_size, val_size, seed)
     if split_note:
         warnings.append(split_note)
-    spec = _fit(features, y, index["train"], Preprocessing(str(target), task, classes=classes))
+    spec = Preprocessing(str(target), task, classes=classes, scaling=scaling)
+    spec = _fit(features, y, index["train"], spec)
     splits = {
         name: Split(table.iloc[rows].reset_index(drop=True), y.iloc[rows].reset_index(drop=True))
         for name, rows in index.items()
@@ -233,18 +244,36 @@ def _features(frame: pd.DataFrame, target: str, warnings: list[str]) -> Features
 def _fit(features: Features, y: pd.Series, train: np.ndarray, spec: Preprocessing) -> Preprocessing:
     """Fit the preprocessing on the training rows: scales, category levels, the target's."""
     for name, series in features.numeric.items():
-        values = series.to_numpy(dtype="float64")[train]
-        mean = float(np.nanmean(values)) if np.isfinite(values).any() else 0.0
-        std = float(np.nanstd(values)) if np.isfinite(values).any() else 0.0
-        # A column constant on the training rows would divide by ~0: keep it unscaled.
-        spec.numeric.append(NumericColumn(name, mean, std if std > 1e-12 else 1.0))
+        spec.numeric.append(_fit_numeric(name, series.to_numpy(dtype="float64")[train]))
     for name, series in features.categorical.items():
         spec.categorical.append(CategoricalColumn(name, _fit_levels(as_text(series)[train])))
     if spec.task == "regression":
         y_train = y.to_numpy(dtype="float64")[train]
         std = float(y_train.std())
         spec.target_mean, spec.target_std = float(y_train.mean()), std if std > 1e-12 else 1.0
+        spec.target_range = [float(y_train.min()), float(y_train.max())]
     return spec
+
+
+def _fit_numeric(name: str, values: np.ndarray) -> NumericColumn:
+    """A column's mean and standard deviation, and its median and robust spread: the
+    interquartile range, or half the range where the quartiles meet (skrub's and RealMLP's
+    rule), or 1 for a column constant on the training rows (it would divide by ~0)."""
+    finite = values[np.isfinite(values)]
+    if not finite.size:
+        return NumericColumn(name, 0.0, 1.0, 0.0, 1.0)
+    std = float(finite.std())
+    low, median, high = np.quantile(finite, [0.25, 0.5, 0.75])
+    spread = high - low
+    if spread <= 1e-12:
+        spread = (finite.max() - finite.min()) / 2
+    return NumericColumn(
+        name,
+        float(finite.mean()),
+        std if std > 1e-12 else 1.0,
+        float(median),
+        float(spread) if spread > 1e-12 else 1.0,
+    )
 
 
 def _summary(frame, target, task, task_reason, features: Features, index, classes):

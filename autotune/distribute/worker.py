@@ -75,6 +75,7 @@ def _check_same_search(plan: TunePlan, prepared: Prepared, chief: dict[str, Any]
             "test_size": plan.test_size,
             "weights": plan.weights,
             "pretrain": plan.pretrain,
+            "scaling": plan.scaling,
         },
         "seed": plan.seed,
         "tuner": plan.tuner,

@@ -17,11 +17,12 @@ from autotune.errors import UsageError
 from autotune.options.combinations import check_combinations
 from autotune.options.declaration import Option, flag_of, option, parse_address
 from autotune.spaces import DEFAULT_SPACE, SearchSpace
-from autotune.vocabulary import BACKBONE_CHOICES, TASKS
+from autotune.vocabulary import BACKBONE_CHOICES, SCALINGS, TASKS
 
 TUNERS = ("random", "bayesian", "hyperband")
 PRETRAIN_METHODS = ("autoencoder",)
 ROLES = ("chief", "worker")
+REFITS = ("all", "none")
 # Without --max-trials or --time-budget a search runs this many trials; with a budget only,
 # trials go on until the budget is spent.
 DEFAULT_MAX_TRIALS = 20
@@ -87,6 +88,20 @@ class TuneOptions:
         "gradients vanished, gradient clipping where they exploded, a dropout / L2 floor after "
         "overfitting (random and bayesian tuners).",
         flags=("--guided/--unguided",),
+    )
+    scaling: str = option(
+        "robust",
+        "Tables: how numbers reach the network. robust: (x - median) / interquartile range, "
+        "then a smooth clip to +-3, and regression predictions kept within the training "
+        "targets' range; standard: (x - mean) / std, unclipped.",
+        choices=SCALINGS,
+    )
+    refit: str = option(
+        "all",
+        "Tables: after the test score is measured, retrain the best configuration on every "
+        "labelled row (train + validation + test) for the epochs its trial needed, and ship "
+        "that model; none ships the searched model.",
+        choices=REFITS,
     )
     pretrain: str | None = option(
         None,

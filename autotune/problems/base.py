@@ -58,5 +58,22 @@ class Problem(ABC):
         """Fine-tune the best network in place; return what was done (for ``run.json``)."""
         raise NotImplementedError(f"{type(self).__name__} does not fine-tune")
 
+    def refits(self) -> bool:
+        """Whether the best configuration can be retrained on every labelled row (no: none)."""
+        return False
+
+    def labelled_rows(self) -> int:
+        """How many labelled rows a refit trains on (every split's)."""
+        raise NotImplementedError(f"{type(self).__name__} does not refit")
+
+    def refit(self, params: dict[str, Any], schedule_epochs: int, callbacks: list) -> keras.Model:
+        """A fresh network of ``params`` trained on every labelled row; ``callbacks`` say
+        when it stops, ``schedule_epochs`` is the span of its learning-rate schedule."""
+        raise NotImplementedError(f"{type(self).__name__} does not refit")
+
+    def reference(self, seed: int) -> dict[str, Any] | None:
+        """A reference model's scores on the same splits, for comparison (None: none)."""
+        return None
+
     def request_stop(self) -> None:  # noqa: B027  (most problems have nothing to stop)
         """Ctrl-C while fine-tuning: stop after the current batch."""

@@ -48,7 +48,14 @@ def prepare(plan: TunePlan) -> Prepared:
 def prepare_table(plan: TunePlan) -> Prepared:
     """A table search's data, space and checked ``--init-from`` source."""
     space = plan.space if isinstance(plan.space, SearchSpace) else load_space(plan.space)
-    data = load_table(plan.data, plan.target, plan.task, test_size=plan.test_size, seed=plan.seed)
+    data = load_table(
+        plan.data,
+        plan.target,
+        plan.task,
+        test_size=plan.test_size,
+        seed=plan.seed,
+        scaling=plan.scaling,
+    )
     init_from = None
     if plan.init_from is not None:
         from autotune.problems.init_from import check_init_from

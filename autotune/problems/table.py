@@ -11,7 +11,8 @@ import numpy as np
 from autotune.data.columns import normalise_labels
 from autotune.data.tabular import TabularData
 from autotune.errors import UsageError
-from autotune.models.mlp import MLPHyperModel
+from autotune.models.fitting import fit_trial
+from autotune.models.mlp import MLPHyperModel, build_network
 from autotune.models.reuse import reused_front
 from autotune.problems.base import Problem
 from autotune.problems.scores import classification_scores, regression_scores
@@ -22,7 +23,7 @@ from autotune.problems.table_encoding import (
     export_model,
     model_inputs,
 )
-from autotune.vocabulary import objective_name
+from autotune.vocabulary import objective_name, resolve
 
 
 class TabularProblem(Problem):
@@ -66,6 +67,40 @@ class TabularProblem(Problem):
             pretrain=self.pretrain,
             front=self.front,
         )
+
+    def refits(self) -> bool:
+        """Yes, unless the trials start from ``--init-from``'s layers (frozen, then fine-tuned
+        in two phases that a fixed epoch count does not retrace)."""
+        return self.front is None
+
+    def labelled_rows(self) -> int:
+        return sum(len(split.target) for split in self.data.splits.values())
+
+    def refit(self, params: dict[str, Any], schedule_epochs: int, callbacks: list) -> keras.Model:
+        spec = self.data.preprocessing
+        splits = self.data.splits.values()
+        x = np.concatenate([encode(self.preprocessor, s.features, spec) for s in splits])
+        y = np.concatenate([spec.encode_target(s.target) for s in splits])
+        network = build_network(params, x.shape[1], spec.n_outputs, spec.task)
+        fit_trial(
+            network,
+            resolve(params),
+            x,
+            y,
+            task=spec.task,
+            shared_callbacks=callbacks,
+            diagnostics=False,
+            pretrain=self.pretrain,
+            epochs=schedule_epochs,
+            verbose=0,
+        )
+        return network
+
+    def reference(self, seed: int) -> dict[str, Any]:
+        """HistGradientBoosting's defaults on the same rows (:mod:`.reference`)."""
+        from autotune.problems.reference import gradient_boosting_reference
+
+        return gradient_boosting_reference(self.data, seed)
 
     def export(self, network: keras.Model, params: dict[str, Any]) -> keras.Model:
         """The network joined to the preprocessing front-end: raw rows in."""

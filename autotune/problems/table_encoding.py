@@ -20,6 +20,9 @@ Input, Model, layers, ops = keras.Input, keras.Model, keras.layers, keras.ops
 
 NUMERIC_INPUT = "numeric"
 PREDICT_BATCH = 4096
+# Robust scaling's smooth clip: x / sqrt(1 + (x / CLIP)^2) stays within (-CLIP, CLIP) and is
+# close to x near 0 (RealMLP's, Holzmüller et al. 2024).
+CLIP = 3.0
 
 
 def categorical_input_name(position: int) -> str:
@@ -48,7 +51,7 @@ def as_dataset(inputs: dict[str, np.ndarray], batch_size: int = PREDICT_BATCH) -
 
 
 def build_preprocessor(spec: Preprocessing) -> Model:
-    """The front-end: standardise numbers (missing -> the training mean), one-hot categories.
+    """The front-end: scale numbers (missing -> the centre), one-hot categories.
 
     Category levels outside the fitted vocabulary (rare, unseen or missing-but-rare values)
     share one extra "other" slot.
@@ -57,13 +60,8 @@ def build_preprocessor(spec: Preprocessing) -> Model:
     parts = []
     if spec.numeric:
         numeric = Input(shape=(len(spec.numeric),), name=NUMERIC_INPUT, dtype="float32")
-        mean = np.array([c.mean for c in spec.numeric], dtype="float32")
-        std = np.array([c.std for c in spec.numeric], dtype="float32")
-        scaled = layers.Normalization(mean=mean, variance=std**2, name="standardise")(numeric)
-        # Missing (NaN) or infinite inputs become 0, i.e. the training mean.
-        scaled = ops.where(ops.isfinite(scaled), scaled, ops.zeros_like(scaled))
         inputs.append(numeric)
-        parts.append(scaled)
+        parts.append(_scaled(numeric, spec))
     for position, column in enumerate(spec.categorical):
         text = Input(shape=(1,), name=categorical_input_name(position), dtype="string")
         lookup = layers.StringLookup(
@@ -78,6 +76,25 @@ def build_preprocessor(spec: Preprocessing) -> Model:
     return Model(inputs, output, name="preprocess")
 
 
+def _scaled(numeric, spec: Preprocessing):
+    """Numbers scaled as the spec says; missing (NaN) or infinite inputs become 0 (the centre).
+
+    ``robust``: (x - median) / spread, then the smooth clip, so a value far outside the
+    training range reaches the network as at most ``CLIP``. ``standard``: (x - mean) / std.
+    """
+    if spec.scaling == "robust":
+        centre = np.array([c.median for c in spec.numeric], dtype="float32")
+        scale = np.array([c.spread for c in spec.numeric], dtype="float32")
+    else:
+        centre = np.array([c.mean for c in spec.numeric], dtype="float32")
+        scale = np.array([c.std for c in spec.numeric], dtype="float32")
+    scaled = layers.Normalization(mean=centre, variance=scale**2, name="standardise")(numeric)
+    scaled = ops.where(ops.isfinite(scaled), scaled, ops.zeros_like(scaled))
+    if spec.scaling == "robust":
+        scaled = scaled / ops.sqrt(1.0 + ops.square(scaled / CLIP))
+    return scaled
+
+
 def encode(preprocessor: Model, frame: pd.DataFrame, spec: Preprocessing) -> np.ndarray:
     """Run the front-end once over a frame; the result feeds every trial."""
     return preprocessor.predict(as_dataset(model_inputs(frame, spec)), verbose=0).astype("float32")
@@ -90,4 +107,8 @@ def export_model(preprocessor: Model, network: Model, spec: Preprocessing) -> Mo
         outputs = layers.Normalization(
             mean=spec.target_mean, variance=spec.target_std**2, invert=True, name="target_units"
         )(outputs)
+        if spec.scaling == "robust" and spec.target_range is not None:
+            # No value outside what the training rows showed (a tree's predictions never
+            # leave it either).
+            outputs = ops.clip(outputs, *spec.target_range)
     return Model(preprocessor.inputs, outputs, name="autotune_model")

@@ -56,4 +56,18 @@ def leaderboard_info(run: RunData) -> dict[str, Any]:
             }
         )
     workers = any(r["worker"] for r in rows)  # a distributed search
-    return {"metric": run.metric, "shown_metric": metric, "rows": rows, "workers": workers}
+    return {
+        "metric": run.metric,
+        "shown_metric": metric,
+        "rows": rows,
+        "workers": workers,
+        "reference": _reference(run.info.get("reference"), metric),
+    }
+
+
+def _reference(reference: dict[str, Any] | None, metric: str | None) -> dict[str, Any] | None:
+    """The reference model's row: its score in the trials' units and the shown metric."""
+    if not reference or "score" not in reference:
+        return None
+    shown = metric.removeprefix("val_") if metric else None
+    return {**reference, "metric": (reference.get("val_scores") or {}).get(shown)}

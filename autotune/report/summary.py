@@ -8,6 +8,7 @@ from typing import Any
 
 from autotune.report.remedies import leading_remedies
 from autotune.report.run_data import RunData
+from autotune.runs.shipped import reference_sentence, refit_sentence
 from autotune.vocabulary import describe_trial
 
 STATUS_TEXT = {
@@ -46,6 +47,9 @@ def summary_info(run: RunData) -> dict[str, Any]:
         "space_choice": info.get("space_choice"),
         "features": info.get("features") or {},
         "fine_tune": info.get("fine_tune"),
+        "refit_sentence": _capitalised(refit_sentence(info.get("refit"))),
+        "reference_sentence": _capitalised(reference_sentence(info)),
+        "reference": info.get("reference"),
         "metric": info["metric"],
         "direction": info.get("direction", "min"),
         "score_text": info.get("score"),
@@ -69,6 +73,10 @@ def summary_info(run: RunData) -> dict[str, Any]:
         "val_rows": data.get("split_rows", {}).get("val"),
         "versions": info.get("versions", {}),
     }
+
+
+def _capitalised(sentence: str | None) -> str | None:
+    return sentence[0].upper() + sentence[1:] if sentence else None
 
 
 def _dataset(data: dict[str, Any]) -> dict[str, Any]:

@@ -17,6 +17,7 @@ from autotune.console.progress import SearchProgress
 from autotune.errors import SearchFailedError, UsageError
 from autotune.options import TunePlan
 from autotune.problems.prepare import Prepared, build_problem, prepare
+from autotune.runner.refit import Refit, refit_seconds, reserve
 from autotune.runner.run_info import DIRECTION, first_info, guidance_record, trial_counts
 from autotune.runs import RunFolder, atomic_path
 from autotune.runs.same_run import check_resumable
@@ -55,6 +56,8 @@ class TuningRun:
         self.clock = plan.start_clock()
         self.info = first_info(plan, prepared)
         self.records: dict[str, dict[str, Any]] = {}
+        self.search = self.problem = None
+        self.reserved = 0.0  # seconds kept free at the budget's end for the refit
         if previous is not None:
             check_resumable(previous, self.info, self.folder)
             self.info["created"] = previous.get("created", self.info["created"])
@@ -80,7 +83,8 @@ class TuningRun:
         """Search, then save the best model and score it; return ``run.json``'s content."""
         problem = build_problem(self.prepared, self.plan, self.progress)  # TensorFlow loads here
         self.info.update(problem.run_record())
-        search = self._search(problem)
+        self.problem = problem
+        search = self.search = self._search(problem)
         try:
             with self.progress, stop_on_ctrl_c(search, self.progress, self.folder, self.info):
                 search.run()
@@ -125,6 +129,10 @@ class TuningRun:
         ranked = self.folder.write_trials_csv(list(self.records.values()), DIRECTION)
         best = ranked[0]["trial_id"] == record["trial_id"] and ranked[0]["rank"] == 1
         self.progress.trial_ended(record, is_best=best)
+        if best and self.search is not None:  # keep the best one's refit time free
+            estimate = refit_seconds(record, self.problem) if self.problem.refits() else None
+            self.reserved = reserve(self.plan, self.clock, estimate)
+            self.search.reserve(self.reserved)
 
     def _trial_done(self, record: dict[str, Any]) -> None:
         self.folder.write_trial(record)
@@ -160,12 +168,7 @@ class TuningRun:
                     network, params, self.plan.max_epochs, self.plan.patience or 5, self.progress
                 )
         model = problem.export(network, params)
-        with atomic_path(self.folder.best_model, suffix=".keras") as tmp:
-            model.save(tmp)
         self.info.update(
-            status="completed",
-            finished=datetime.now().isoformat(timespec="seconds"),
-            elapsed_seconds=self.clock.elapsed(),
             best_trial={
                 k: best.get(k)
                 for k in ("trial_id", "score", "best_epoch", "epochs_run", "hyperparameters")
@@ -175,5 +178,24 @@ class TuningRun:
             if "test" in self.prepared.data.splits
             else None,
         )
+        model = self._refit(problem, best, model)
+        with atomic_path(self.folder.best_model, suffix=".keras") as tmp:
+            model.save(tmp)
+        reference = problem.reference(self.plan.seed)
+        if reference is not None:
+            self.info["reference"] = reference
+        self.info.update(
+            status="completed",
+            finished=datetime.now().isoformat(timespec="seconds"),
+            elapsed_seconds=self.clock.elapsed(),
+        )
         self.folder.write_run(self.info)
         return self.info
+
+    def _refit(self, problem, best: dict[str, Any], searched):
+        """The model to ship: the searched one, or its configuration retrained on every
+        labelled row (``--refit all``; its scores stay the searched model's)."""
+        refit = Refit(problem, self.plan, self.clock, self.progress, self.reserved)
+        with stop_on_ctrl_c(refit, self.progress, self.folder, self.info):
+            network, self.info["refit"] = refit.run(best)
+        return searched if network is None else problem.export(network, best["hyperparameters"])

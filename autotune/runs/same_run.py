@@ -21,6 +21,7 @@ RESUME_MUST_MATCH = (
     (("tuner",), "--tuner"),
     (("space", "hyperparameters"), "the search space"),
     (("options", "pretrain"), "--pretrain"),
+    (("options", "scaling"), "--scaling"),
     (("init_from",), "--init-from / --init-layers"),
 )
 

@@ -1,9 +1,12 @@
-"""The oracles of ``random`` and ``bayesian`` searches: the space's defaults first, then the
-strategy's own proposals, each steered by the run's findings when the search is guided."""
+"""The oracles of ``random`` and ``bayesian`` searches: the space's defaults and portfolio
+first, then the strategy's own proposals, each steered by the run's findings when the search
+is guided."""
 
 from __future__ import annotations
 
+import random
 from pathlib import Path
+from typing import Any
 
 from autotune.backend import kt
 
@@ -14,19 +17,58 @@ from autotune.tuning.guidance import Guided
 
 
 class DefaultsFirst:
-    """An oracle whose first trial trains the space's default values.
+    """An oracle whose first trials train the space's defaults, then its portfolio.
 
     A space's defaults are its known-good configuration (for ``mlp``: two ReLU layers of
-    128 and 64 units, He initialisation, Adam at 1e-3, batch 32), so a short search never
-    ends below that baseline; the oracle's own strategy picks every later trial. The same
-    practice as KerasTuner's ``GridSearch`` (defaults first) and Optuna's ``enqueue_trial``.
+    128 and 64 units, He initialisation, Adam at 1e-3, batch 32), and its ``portfolio`` a few
+    other proven ones (:mod:`autotune.spaces`), so a short search never ends below those
+    baselines; the oracle's own strategy picks every later trial. The same practice as
+    KerasTuner's ``GridSearch`` (defaults first) and Optuna's ``enqueue_trial``.
+
+    Attributes:
+        portfolio: the configurations after the defaults (each a mapping of the entries it
+            changes), in order.
     """
 
+    portfolio: list[dict[str, Any]] = []
+
     def populate_space(self, trial_id):
-        if not self.trials:  # resuming a run that has trials skips this
+        start = len(self.trials) - 1  # this trial is already in self.trials
+        for position in range(max(start, 0), len(self.portfolio) + 1):
             values = {hp.name: hp.default for hp in self.hyperparameters.space}
-            return {"status": kt.engine.trial.TrialStatus.RUNNING, "values": values}
+            values.update(self.portfolio[position - 1] if position else {})
+            values = _active(self.hyperparameters, values)
+            if not self._duplicate(values):  # a resumed run goes on where it was
+                return {"status": kt.engine.trial.TrialStatus.RUNNING, "values": values}
         return super().populate_space(trial_id)
+
+
+class Refining:
+    """A random search that refines around its best trial: after the defaults and the
+    portfolio, every second trial is the best trial so far with two of its values moved to a
+    neighbouring value (:func:`~autotune.tuning.neighbours.perturbed`), the others random
+    draws. Random draws from a wide space are mostly worse than a good configuration, so half
+    of the budget goes where the evidence is."""
+
+    def populate_space(self, trial_id):
+        after_portfolio = len(self.trials) - 1 - len(self.portfolio)
+        best = self.get_best_trials(1)
+        if after_portfolio > 0 and after_portfolio % 2 == 1 and best:
+            from autotune.tuning.neighbours import perturbed
+
+            rng = random.Random(f"{self.seed}-{trial_id}")
+            for _ in range(20):
+                values = perturbed(self.hyperparameters, best[0].hyperparameters.values, rng)
+                if not self._duplicate(values):
+                    return {"status": kt.engine.trial.TrialStatus.RUNNING, "values": values}
+        return super().populate_space(trial_id)
+
+
+def _active(hyperparameters, values: dict[str, Any]) -> dict[str, Any]:
+    """``values`` without the conditional entries that do not act under them."""
+    hps = hyperparameters.copy()
+    hps.values = dict(values)
+    return {name: v for name, v in values.items() if hps.is_active(name)}
 
 
 class AtomicFiles:
@@ -46,12 +88,18 @@ class AtomicFiles:
             Stateful.save(self, str(tmp))
 
 
-# The oracles of ``random`` and ``bayesian`` searches: defaults first, then the strategy's own
-# proposals, each steered by the run's findings when the search is guided.
+# The oracles of ``random`` and ``bayesian`` searches: defaults and portfolio first, then the
+# strategy's own proposals (a random search's refining around its best trial; a Bayesian one
+# learns from every trial), each steered by the run's findings when the search is guided.
 STARTING_FROM_DEFAULTS = {
-    kind: type(f"DefaultsFirst{base.__name__}", (Guided, DefaultsFirst, AtomicFiles, base), {})
-    for kind, base in (
-        ("random", kt.oracles.RandomSearchOracle),
-        ("bayesian", kt.oracles.BayesianOptimizationOracle),
-    )
+    "random": type(
+        "DefaultsFirstRandomSearchOracle",
+        (Guided, DefaultsFirst, Refining, AtomicFiles, kt.oracles.RandomSearchOracle),
+        {},
+    ),
+    "bayesian": type(
+        "DefaultsFirstBayesianOptimizationOracle",
+        (Guided, DefaultsFirst, AtomicFiles, kt.oracles.BayesianOptimizationOracle),
+        {},
+    ),
 }

@@ -51,7 +51,7 @@ class Search:
         self.deadline, self.on_trial_done = budget.deadline, on_trial_done
         self.objective = problem.objective
         keras.utils.set_random_seed(plan.seed)
-        stopper = StopAtDeadline(self.deadline)
+        stopper = self.stopper = StopAtDeadline(self.deadline)
         hyperparameters = space.to_hyperparameters()
         self.guide = None
         if plan.guides:
@@ -75,6 +75,7 @@ class Search:
             deadline_callback=stopper,
             resume=plan.keeps_tuner_state,
             guide=self.guide,
+            portfolio=space.portfolio,
             on_trial_start=lambda trial: self._trial_started(trial, on_trial_start),
         )
         if plan.resume and plan.role != "worker":  # this process owns the oracle
@@ -84,6 +85,12 @@ class Search:
         self.progress.trial_started(trial.trial_id, describe_trial(trial.hyperparameters.values))
         if also is not None:
             also(trial)
+
+    def reserve(self, seconds: float) -> None:
+        """Keep the budget's last ``seconds`` free (for the refit): no trial starts in them,
+        and a trial that starts later stops at their start."""
+        if self.deadline is not None:
+            self.tuner.deadline = self.stopper.deadline = self.deadline - seconds
 
     def request_stop(self) -> None:
         """Stop the search soon: the running trial after its current batch, then no other."""

@@ -133,6 +133,7 @@ def make_tuner(
     directory: str,
     resume: bool = False,
     guide=None,
+    portfolio: list[dict[str, Any]] | None = None,
     **recording: Any,
 ) -> kt.Tuner:
     """A tuner of the given kind that minimises ``objective`` and records every trial.
@@ -150,6 +151,7 @@ def make_tuner(
             trials are kept, the trials that were running are run again).
         guide: a :class:`~autotune.tuning.guidance.Guide` that steers each new trial by the
             earlier trials' findings (random and bayesian), or None.
+        portfolio: configurations tried right after the defaults (random and bayesian).
         **recording: arguments of :class:`RecordingMixin`.
     """
     oracle_args = dict(
@@ -175,11 +177,17 @@ def make_tuner(
             )
             tuner.oracle.max_trials = max_trials
             return tuner
-        if kind not in STARTING_FROM_DEFAULTS:
-            raise ValueError(f"unknown tuner {kind!r}")
-        oracle = STARTING_FROM_DEFAULTS[kind](max_trials=max_trials, **oracle_args)
-        oracle.guide = guide
+        oracle = _oracle(kind, max_trials, guide, portfolio, oracle_args)
         return _with_recording(kt.Tuner)(oracle=oracle, **tuner_args)
+
+
+def _oracle(kind: str, max_trials, guide, portfolio, oracle_args: dict[str, Any]):
+    """A random or Bayesian oracle: defaults and portfolio first, steered by ``guide``."""
+    if kind not in STARTING_FROM_DEFAULTS:
+        raise ValueError(f"unknown tuner {kind!r}")
+    oracle = STARTING_FROM_DEFAULTS[kind](max_trials=max_trials, **oracle_args)
+    oracle.guide, oracle.portfolio = guide, list(portfolio or [])
+    return oracle
 
 
 def _with_recording(base: type) -> type:

@@ -156,7 +156,7 @@ def test_a_guided_search_clips_after_a_real_explosion(tmp_path, data_dir):
                 "optimizer": {"type": "fixed", "value": "adam"},
                 "learning_rate": {"type": "fixed", "value": 3.0},
                 "clipnorm": {"type": "choice", "values": [0.0, 1.0], "default": 0.0},
-                "batch_size": {"type": "choice", "values": [32, 64], "default": 32},
+                "batch_size": {"type": "choice", "values": [16, 32, 64, 128], "default": 32},
             }
         },
         "test",

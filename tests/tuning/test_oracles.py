@@ -72,3 +72,33 @@ def test_the_oracle_proposes_the_defaults_first_then_its_own(tmp_path, kind):
     oracle.end_trial(first)
     second = oracle.create_trial("tuner0")
     assert second.hyperparameters.values != first.hyperparameters.values
+
+
+def _ended(oracle, trial, loss: float) -> None:
+    trial.status = "COMPLETED"
+    oracle.update_trial(trial.trial_id, {"val_loss": loss})
+    oracle.end_trial(trial)
+
+
+def test_the_portfolio_follows_the_defaults_then_the_search_refines_its_best(tmp_path):
+    from autotune.backend import kt
+
+    space = load_space("mlp")
+    hp = space.to_hyperparameters()
+    oracle = STARTING_FROM_DEFAULTS["random"](
+        objective=kt.Objective("val_loss", "min"), max_trials=9, hyperparameters=hp, seed=1
+    )
+    oracle.portfolio = space.portfolio
+    oracle._set_project_dir(str(tmp_path), "p")
+    trials = []
+    for loss in (0.5, 0.1, 0.9, 0.8, 0.7, 0.6, 0.65):
+        trials.append(oracle.create_trial("tuner0"))
+        _ended(oracle, trials[-1], loss)
+    values = [t.hyperparameters.values for t in trials]
+    for entry, tried in zip(space.portfolio, values[1:4], strict=True):
+        assert {k: tried[k] for k in entry} == entry
+    # Trial 4 is the strategy's own draw, trial 5 the best one (1) moved in two places.
+    best = values[1]
+    assert sum(values[5].get(k) != best.get(k) for k in set(best) | set(values[5])) <= 3
+    assert sum(values[4].get(k) != best.get(k) for k in set(best) | set(values[4])) > 3
+    assert "momentum" not in values[0]  # adam: SGD's momentum does not act

@@ -1,0 +1,75 @@
+"""``--refit all`` (the default): every labelled row trains the shipped model, within the
+time budget; the reported scores stay the searched model's."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+from rich.console import Console
+
+from autotune.console.progress import SearchProgress
+from autotune.data.tabular import load_table
+from autotune.options import Budget, TuneOptions
+from autotune.problems.table import TabularProblem
+from autotune.runner import run_search
+from autotune.runner.refit import RESERVE_SHARE, Refit, refit_seconds, reserve
+from autotune.runs import RunFolder
+
+
+DATA = Path(__file__).parent.parent / "data"
+
+
+@pytest.fixture(scope="module")
+def problem():
+    return TabularProblem(load_table(DATA / "penguins.csv", target="species", seed=0))
+
+
+def _plan(data_dir, **options):
+    return TuneOptions(data=data_dir / "penguins.csv", target="species", **options).resolve()
+
+
+BEST = {"trial_id": "0003", "fit_seconds": 10.0, "best_epoch": 5, "epochs_run": 10,
+        "hyperparameters": {"n_layers": 1, "units": 8}}  # fmt: skip
+
+
+def test_the_estimate_scales_the_trial_to_its_best_epoch_and_every_row(problem):
+    rows = problem.labelled_rows() / len(problem.train[1])
+    assert refit_seconds(BEST, problem) == pytest.approx(10.0 * 0.5 * rows)
+    assert refit_seconds({**BEST, "fit_seconds": None}, problem) is None
+
+
+def test_the_search_keeps_the_refit_free_unless_it_is_too_dear(data_dir):
+    plan, budget = _plan(data_dir), Budget(time.monotonic(), 100.0)
+    assert reserve(plan, budget, 12.0) == 12.0
+    assert reserve(plan, budget, RESERVE_SHARE * 100 + 1) == 0.0
+    assert reserve(_plan(data_dir, refit="none"), budget, 12.0) == 0.0
+    assert reserve(plan, Budget(time.monotonic(), None), 12.0) == 0.0
+
+
+def test_a_refit_that_does_not_fit_in_the_time_left_is_skipped(data_dir, problem):
+    spent = Budget(time.monotonic() - 100, 50.0)
+    progress = SearchProgress(None, 2, "val_cross_entropy", console=Console(quiet=True))
+    network, record = Refit(problem, _plan(data_dir), spent, progress).run(BEST)
+    assert network is None
+    assert record["status"] == "skipped" and record["seconds_left"] == 0.0
+    # Seconds reserved for it are its own, even when the last trial ran into them.
+    network, record = Refit(problem, _plan(data_dir), spent, progress, reserved=60).run(BEST)
+    assert network is not None and record["status"] == "done" and record["epochs"] == 5
+
+
+def test_the_shipped_model_is_refitted_on_every_labelled_row(penguins_run):
+    info = RunFolder(penguins_run).read_run()
+    refit, rows = info["refit"], info["dataset"]["split_rows"]
+    assert refit["status"] == "done"
+    assert refit["rows"] == rows["train"] + rows["val"] + rows["test"]
+    assert refit["train_rows"] == rows["train"]
+    assert refit["epochs"] == info["best_trial"]["best_epoch"]
+
+
+def test_refit_none_ships_the_searched_model(tmp_path, data_dir):
+    info = run_search(_plan(data_dir, space="fast", max_trials=1, max_epochs=2,
+                            refit="none", out=tmp_path / "run"))  # fmt: skip
+    assert info["refit"] == {"status": "off", "train_rows": info["dataset"]["split_rows"]["train"],
+                             "why": "--refit none"}  # fmt: skip

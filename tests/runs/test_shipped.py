@@ -1,0 +1,47 @@
+from __future__ import annotations
+
+from autotune.runs.shipped import reference_sentence, refit_sentence
+
+DONE = {"status": "done", "train_rows": 220, "rows": 344, "epochs": 13, "seconds": 2.4}
+
+
+def test_each_refit_says_what_the_shipped_model_was_trained_on():
+    assert refit_sentence(None) is None
+    assert refit_sentence(DONE).startswith(
+        "the shipped model was retrained on all 344 labelled rows (train + validation + test) "
+        "for 13 epochs"
+    )
+    skipped = {**DONE, "status": "skipped", "estimated_seconds": 40.0, "seconds_left": 3.0}
+    assert refit_sentence(skipped) == (
+        "the shipped model is the searched one, trained on 220 rows: retraining on all 344 "
+        "rows would take about 40 s and 3 s of the time budget were left"
+    )
+    stopped = {**DONE, "status": "stopped", "epochs_run": 4}
+    assert "reached the time budget after 4 of 13 epochs" in refit_sentence(stopped)
+    interrupted = {**DONE, "status": "interrupted", "epochs_run": 1}
+    assert "was interrupted (Ctrl-C) after 1 of 13 epochs" in refit_sentence(interrupted)
+    off = {"status": "off", "train_rows": 220, "why": "--refit none"}
+    assert refit_sentence(off, "images") == (
+        "the shipped model is the searched one, trained on 220 images (--refit none)"
+    )
+
+
+def _info(ours: float, theirs: float, task: str = "classification") -> dict:
+    metric = "accuracy" if task == "classification" else "r2"
+    return {
+        "dataset": {"task": task},
+        "test_scores": {metric: ours},
+        "reference": {"description": "gradient boosting", "train_rows": 220,
+                      "test_scores": {metric: theirs}},
+    }  # fmt: skip
+
+
+def test_the_reference_sentence_says_above_below_or_level():
+    assert reference_sentence({"dataset": {"task": "regression"}}) is None
+    assert reference_sentence(_info(0.95, 0.938)) == (
+        "the best network is 0.012 above gradient boosting on the test rows (accuracy 0.9500 "
+        "against 0.9380; both trained on the same 220 rows)"
+    )
+    assert "0.100 below" in reference_sentence(_info(0.4, 0.5, "regression"))
+    assert "R² 0.4000" in reference_sentence(_info(0.4, 0.5, "regression"))
+    assert reference_sentence(_info(0.9, 0.9)).startswith("the best network is level with")
