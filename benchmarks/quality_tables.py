@@ -75,16 +75,18 @@ def _ablation(measured: dict, arms: list[str]) -> list[str]:
         metric = "accuracy" if r["task"] == "classification" else "r2"
         cells = [_cell(r[arm]["scores"][metric]) for arm in arms]
         lines.append(f"| {name} | {seed} | " + " | ".join(cells) + " |")
-    lines += ["", "| arm | trials per minute | best trial later than trial 0 | refits done |",
-              "|---|---:|---:|---:|"]  # fmt: skip
+    lines += ["", "| arm | trials per minute | best trial later than trial 0 | best trial in the "
+              "second half of the search | refits done |", "|---|---:|---:|---:|---:|"]  # fmt: skip
     runs = list(measured.values())
     for arm in arms:
         trials = sum(r[arm]["trials"] for r in runs)
         minutes = sum(r[arm]["seconds"] for r in runs) / 60
         later = sum(r[arm]["best_trial"] != "0000" for r in runs)
         refits = sum(r[arm]["refit"] == "done" for r in runs)
+        second = sum(r[arm]["second_half"] for r in runs)
         lines.append(
-            f"| {arm} | {trials / minutes:.1f} | {later} of {len(runs)} | {refits} of {len(runs)} |"
+            f"| {arm} | {trials / minutes:.1f} | {later} of {len(runs)} | {second} of "
+            f"{len(runs)} | {refits} of {len(runs)} |"
         )
     first = arms[0]
     for arm in arms[1:]:

@@ -19,7 +19,7 @@ from autotune.options.declaration import Option, flag_of, option, parse_address
 from autotune.spaces import DEFAULT_SPACE, SearchSpace
 from autotune.vocabulary import BACKBONE_CHOICES, SCALINGS, TASKS
 
-TUNERS = ("random", "bayesian", "hyperband")
+TUNERS = ("refine", "random", "bayesian", "hyperband")
 PRETRAIN_METHODS = ("autoencoder",)
 ROLES = ("chief", "worker")
 REFITS = ("all", "none")
@@ -46,7 +46,14 @@ class TuneOptions:
         metavar="NAME|FILE.yaml",
         default_text="mlp for a CSV; image_transfer or image_cnn for images, see --backbone",
     )
-    tuner: str = option("random", "Search strategy.", choices=TUNERS)
+    tuner: str = option(
+        "refine",
+        "Search strategy. Each starts from the space's defaults and its portfolio of proven "
+        "configurations; then refine moves two values of the best trial so far every second "
+        "trial and draws the others at random, random draws every one, bayesian fits a "
+        "Gaussian process; hyperband runs its brackets instead.",
+        choices=TUNERS,
+    )
     max_trials: int | None = option(
         None,
         "Most trials to run.",

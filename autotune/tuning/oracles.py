@@ -1,6 +1,6 @@
-"""The oracles of ``random`` and ``bayesian`` searches: the space's defaults and portfolio
-first, then the strategy's own proposals, each steered by the run's findings when the search
-is guided."""
+"""The oracles of ``refine``, ``random`` and ``bayesian`` searches: the space's defaults and
+portfolio first, then the strategy's own proposals, each steered by the run's findings when
+the search is guided."""
 
 from __future__ import annotations
 
@@ -44,7 +44,8 @@ class DefaultsFirst:
 
 
 class Refining:
-    """A random search that refines around its best trial: after the defaults and the
+    """A random search that refines around its best trial (``--tuner refine``): after the
+    defaults and the
     portfolio, every second trial is the best trial so far with two of its values moved to a
     neighbouring value (:func:`~autotune.tuning.neighbours.perturbed`), the others random
     draws. Random draws from a wide space are mostly worse than a good configuration, so half
@@ -88,13 +89,19 @@ class AtomicFiles:
             Stateful.save(self, str(tmp))
 
 
-# The oracles of ``random`` and ``bayesian`` searches: defaults and portfolio first, then the
-# strategy's own proposals (a random search's refining around its best trial; a Bayesian one
-# learns from every trial), each steered by the run's findings when the search is guided.
+# The oracles of ``refine``, ``random`` and ``bayesian`` searches: defaults and portfolio
+# first, then the strategy's own proposals (refine: random draws and moves around the best
+# trial; a Bayesian one learns from every trial), each steered by the run's findings when the
+# search is guided.
 STARTING_FROM_DEFAULTS = {
+    "refine": type(
+        "RefiningRandomSearchOracle",
+        (Guided, DefaultsFirst, Refining, AtomicFiles, kt.oracles.RandomSearchOracle),
+        {},
+    ),
     "random": type(
         "DefaultsFirstRandomSearchOracle",
-        (Guided, DefaultsFirst, Refining, AtomicFiles, kt.oracles.RandomSearchOracle),
+        (Guided, DefaultsFirst, AtomicFiles, kt.oracles.RandomSearchOracle),
         {},
     ),
     "bayesian": type(

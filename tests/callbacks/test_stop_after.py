@@ -13,9 +13,7 @@ def test_fit_stops_after_the_epochs_while_the_schedule_spans_fits_own():
     x, y = np.zeros((8, 2), "float32"), np.zeros((8, 1), "float32")
     params = {"lr_schedule": "cosine", "learning_rate": 1.0, "warmup_epochs": 0}
     stop = StopAfterEpochs(2)
-    history = model.fit(
-        x, y, epochs=4, verbose=0, callbacks=[stop, schedule_callback(params, 4)]
-    )
+    history = model.fit(x, y, epochs=4, verbose=0, callbacks=[stop, schedule_callback(params, 4)])
     assert stop.epochs_run == 2 and len(history.history["loss"]) == 2
     # The cosine schedule spans all 4 epochs: epoch 2 is at cos(pi/4), not at the end.
     np.testing.assert_allclose(history.history["learning_rate"], [1.0, 0.8535534], rtol=1e-5)

@@ -17,7 +17,6 @@ from autotune.runner import run_search
 from autotune.runner.refit import RESERVE_SHARE, Refit, refit_seconds, reserve
 from autotune.runs import RunFolder
 
-
 DATA = Path(__file__).parent.parent / "data"
 
 

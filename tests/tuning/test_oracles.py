@@ -16,7 +16,7 @@ from autotune.spaces import load_space
 from autotune.tuning.oracles import STARTING_FROM_DEFAULTS
 
 
-@pytest.mark.parametrize("tuner", ["random", "bayesian"])
+@pytest.mark.parametrize("tuner", ["refine", "random", "bayesian"])
 def test_first_trial_trains_the_defaults_then_the_strategy_picks(tmp_path, data_dir, tuner):
     out = tmp_path / "run"
     options = TuneOptions(
@@ -56,7 +56,7 @@ def test_best_epoch_is_kept_in_memory_and_written_once_at_the_end(tmp_path):
     np.testing.assert_array_equal(model.get_weights()[0], weights[2][0])  # the best epoch
 
 
-@pytest.mark.parametrize("kind", ["random", "bayesian"])
+@pytest.mark.parametrize("kind", ["refine", "random", "bayesian"])
 def test_the_oracle_proposes_the_defaults_first_then_its_own(tmp_path, kind):
     from autotune.backend import kt
 
@@ -85,7 +85,7 @@ def test_the_portfolio_follows_the_defaults_then_the_search_refines_its_best(tmp
 
     space = load_space("mlp")
     hp = space.to_hyperparameters()
-    oracle = STARTING_FROM_DEFAULTS["random"](
+    oracle = STARTING_FROM_DEFAULTS["refine"](
         objective=kt.Objective("val_loss", "min"), max_trials=9, hyperparameters=hp, seed=1
     )
     oracle.portfolio = space.portfolio

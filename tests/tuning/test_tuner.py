@@ -27,7 +27,7 @@ def search(tmp_path, kind, max_trials=2):
     return tuner, done
 
 
-@pytest.mark.parametrize("kind", ["random", "bayesian", "hyperband"])
+@pytest.mark.parametrize("kind", ["refine", "random", "bayesian", "hyperband"])
 def test_every_strategy_records_each_trial_with_its_probe_series(tmp_path, kind):
     tuner, done = search(tmp_path, kind)
     assert 1 <= len(done) <= 2
