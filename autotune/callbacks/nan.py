@@ -14,7 +14,10 @@ class StopOnNaN(keras.callbacks.Callback):
     and prints nothing: the trial's record says what happened.
     """
 
+    stopped = False  # whether it ended a fit
+
     def on_epoch_end(self, epoch, logs=None):
         loss = (logs or {}).get("loss")
         if loss is not None and not math.isfinite(float(loss)):
+            self.stopped = True
             self.model.stop_training = True

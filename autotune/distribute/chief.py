@@ -136,7 +136,8 @@ class ChiefSearch(Search):
         self._poll()
         running, connected = _snapshot(oracle)
         alive = connected - set(self.watch.lost)
-        out_of_time = self.deadline is not None and time.monotonic() >= self.deadline
+        deadline = self.tuner.deadline  # the budget's end, less the refit's reserve
+        out_of_time = deadline is not None and time.monotonic() >= deadline
         no_workers = self.watch.local_workers_done() and not alive
         if (out_of_time or self._stopping or no_workers) and not self._closed:
             _close(oracle)

@@ -93,7 +93,7 @@ class TuneOptions:
         True,
         "Let earlier trials' findings steer later trials: no saturating activations where "
         "gradients vanished, gradient clipping where they exploded, a dropout / L2 floor after "
-        "overfitting (random and bayesian tuners).",
+        "overfitting (refine, random and bayesian tuners).",
         flags=("--guided/--unguided",),
     )
     scaling: str = option(

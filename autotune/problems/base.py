@@ -59,8 +59,12 @@ class Problem(ABC):
         raise NotImplementedError(f"{type(self).__name__} does not fine-tune")
 
     def refits(self) -> bool:
-        """Whether the best configuration can be retrained on every labelled row (no: none)."""
-        return False
+        """Whether the best configuration can be retrained on every labelled row."""
+        return self.why_not_refitted() is None
+
+    def why_not_refitted(self) -> str | None:
+        """Why this problem ships the searched model, or None when it can refit."""
+        return "this kind of data ships the searched model"
 
     def labelled_rows(self) -> int:
         """How many labelled rows a refit trains on (every split's)."""

@@ -105,6 +105,9 @@ class ImageProblem(Problem):
             (side, side, channels), self.spec.n_outputs, self.features, fit_callbacks
         )
 
+    def why_not_refitted(self) -> str:
+        return "image runs ship the searched model"
+
     def fine_tunes(self, params: dict[str, Any]) -> bool:
         """A head on a backbone is fine-tuned; a CNN from scratch is not."""
         return resolve(params, PARAMS)["backbone"] != "none"

@@ -67,6 +67,11 @@ def _kinds(spec: Preprocessing) -> dict[str, str]:
 
 def _same_inputs(flag: str, there: Preprocessing, here: Preprocessing) -> None:
     """Refuse, naming the first column that differs, when the encoded inputs differ."""
+    if there.scaling != here.scaling:
+        raise UsageError(
+            f"{flag}: its model took {there.scaling}-scaled numbers, this run scales them "
+            f"{here.scaling}; add --scaling {there.scaling}"
+        )
     old, new = _kinds(there), _kinds(here)
     missing = [c for c in old if c not in new]
     if missing:

@@ -68,10 +68,10 @@ class TabularProblem(Problem):
             front=self.front,
         )
 
-    def refits(self) -> bool:
-        """Yes, unless the trials start from ``--init-from``'s layers (frozen, then fine-tuned
-        in two phases that a fixed epoch count does not retrace)."""
-        return self.front is None
+    def why_not_refitted(self) -> str | None:
+        """None, unless the trials start from ``--init-from``'s layers (frozen, then
+        fine-tuned in two phases that a fixed epoch count does not retrace)."""
+        return None if self.front is None else "--init-from's layers train in two phases"
 
     def labelled_rows(self) -> int:
         return sum(len(split.target) for split in self.data.splits.values())

@@ -47,7 +47,7 @@ def summary_info(run: RunData) -> dict[str, Any]:
         "space_choice": info.get("space_choice"),
         "features": info.get("features") or {},
         "fine_tune": info.get("fine_tune"),
-        "refit_sentence": _capitalised(refit_sentence(info.get("refit"))),
+        "refit_sentence": _capitalised(refit_sentence(info.get("refit"), _unit(data))),
         "reference_sentence": _capitalised(reference_sentence(info)),
         "reference": info.get("reference"),
         "metric": info["metric"],
@@ -73,6 +73,10 @@ def summary_info(run: RunData) -> dict[str, Any]:
         "val_rows": data.get("split_rows", {}).get("val"),
         "versions": info.get("versions", {}),
     }
+
+
+def _unit(data: dict[str, Any]) -> str:
+    return "images" if data.get("kind") == "images" else "rows"
 
 
 def _capitalised(sentence: str | None) -> str | None:

@@ -34,7 +34,7 @@ def refit_seconds(record: dict[str, Any], problem: Problem) -> float | None:
     if not fit or not best or not ran:
         return None
     rows = problem.labelled_rows() / max(1, len(problem.train[1]))
-    return fit * min(1.0, best / ran) * rows
+    return fit / ran * best * rows  # Hyperband: ``best`` counts the epochs before this run
 
 
 def reserve(plan: TunePlan, budget: Budget, estimate: float | None) -> float:
@@ -66,7 +66,10 @@ class Refit:
         problem, plan = self.problem, self.plan
         record: dict[str, Any] = {"status": "off", "train_rows": len(problem.train[1])}
         if plan.refit == "none" or not problem.refits():
-            record["why"] = "--refit none" if plan.refit == "none" else "--init-from's layers"
+            record["why"] = "--refit none" if plan.refit == "none" else problem.why_not_refitted()
+            return None, record
+        if not best.get("best_epoch"):
+            record["why"] = "the best trial has no best epoch"
             return None, record
         rows, epochs = problem.labelled_rows(), int(best["best_epoch"])
         estimate = refit_seconds(best, problem)
@@ -84,23 +87,40 @@ class Refit:
             f"refit: trial {best['trial_id']}'s configuration on all {rows} labelled rows for "
             f"{epochs} epochs"
         )
-        from autotune.backend import keras
-
-        from autotune.callbacks.stop_after import StopAfterEpochs
-        from autotune.tuning.graph_memory import released_after
-
-        keras.utils.set_random_seed(plan.seed)
-        started, stop_after = time.perf_counter(), StopAfterEpochs(epochs)
-        callbacks = [stop_after, self.stopper]
-        with released_after():  # as after a trial: its traced graphs are not needed again
-            network = problem.refit(best["hyperparameters"], plan.max_epochs, callbacks)
-        record["seconds"] = round(time.perf_counter() - started, 1)
-        if self.stopper.fired:
-            status = "interrupted" if self.stopper.reason == "interrupted" else "stopped"
-            record.update(status=status, epochs_run=stop_after.epochs_run)
+        network, record["seconds"], how = self._fit(best, epochs)
+        if how is not None:
+            record.update(status=how[0], epochs_run=how[1])
             return None, record
         record["status"] = "done"
         return network, record
+
+    def _fit(self, best: dict[str, Any], epochs: int):
+        """The fresh network trained for ``epochs``, its seconds, and None or why it was
+        dropped (``stopped``, ``interrupted``, ``diverged``) with the epochs it ran."""
+        from autotune.backend import keras
+
+        from autotune.callbacks.nan import StopOnNaN
+        from autotune.callbacks.stop_after import StopAfterEpochs
+        from autotune.tuning.graph_memory import released_after
+
+        keras.utils.set_random_seed(self.plan.seed)
+        started, stop_after, nan = time.perf_counter(), StopAfterEpochs(epochs), StopOnNaN()
+        # The trial's schedule spans its fit's epochs (Hyperband's bracket, else the limit).
+        span = int(best["hyperparameters"].get("tuner/epochs", self.plan.max_epochs))
+        network = None
+        try:
+            with released_after():  # as after a trial: its traced graphs are not needed again
+                callbacks = [stop_after, nan, self.stopper]
+                network = self.problem.refit(best["hyperparameters"], span, callbacks)
+        except KeyboardInterrupt:  # Ctrl-C before its first batch
+            self.stopper.fired, self.stopper.reason = True, "interrupted"
+        seconds = round(time.perf_counter() - started, 1)
+        if nan.stopped:
+            return None, seconds, ("diverged", stop_after.epochs_run)
+        if self.stopper.fired:
+            status = "interrupted" if self.stopper.reason == "interrupted" else "stopped"
+            return None, seconds, (status, stop_after.epochs_run)
+        return network, seconds, None
 
 
 def _rounded(value: float | None) -> float | None:

@@ -19,7 +19,7 @@ from autotune.options import TunePlan
 from autotune.problems.prepare import Prepared, build_problem, prepare
 from autotune.runner.refit import Refit, refit_seconds, reserve
 from autotune.runner.run_info import DIRECTION, first_info, guidance_record, trial_counts
-from autotune.runs import RunFolder, atomic_path
+from autotune.runs import RunFolder, atomic_path, rank_trials
 from autotune.runs.same_run import check_resumable
 from autotune.tuning.ctrl_c import stop_on_ctrl_c
 
@@ -85,6 +85,9 @@ class TuningRun:
         self.info.update(problem.run_record())
         self.problem = problem
         search = self.search = self._search(problem)
+        ranked = rank_trials(list(self.records.values()), DIRECTION)  # a resumed run's
+        if ranked and ranked[0]["rank"] == 1:
+            self._reserve_for(ranked[0])
         try:
             with self.progress, stop_on_ctrl_c(search, self.progress, self.folder, self.info):
                 search.run()
@@ -129,10 +132,16 @@ class TuningRun:
         ranked = self.folder.write_trials_csv(list(self.records.values()), DIRECTION)
         best = ranked[0]["trial_id"] == record["trial_id"] and ranked[0]["rank"] == 1
         self.progress.trial_ended(record, is_best=best)
-        if best and self.search is not None:  # keep the best one's refit time free
-            estimate = refit_seconds(record, self.problem) if self.problem.refits() else None
-            self.reserved = reserve(self.plan, self.clock, estimate)
-            self.search.reserve(self.reserved)
+        if best:
+            self._reserve_for(record)
+
+    def _reserve_for(self, best: dict[str, Any]) -> None:
+        """Keep the best trial's refit time free at the budget's end."""
+        if self.search is None:
+            return
+        estimate = refit_seconds(best, self.problem) if self.problem.refits() else None
+        self.reserved = reserve(self.plan, self.clock, estimate)
+        self.search.reserve(self.reserved)
 
     def _trial_done(self, record: dict[str, Any]) -> None:
         self.folder.write_trial(record)
@@ -181,7 +190,10 @@ class TuningRun:
         model = self._refit(problem, best, model)
         with atomic_path(self.folder.best_model, suffix=".keras") as tmp:
             model.save(tmp)
-        reference = problem.reference(self.plan.seed)
+        try:
+            reference = problem.reference(self.plan.seed)
+        except Exception as exc:  # a yardstick: its failure never fails the run
+            reference = {"model": "HistGradientBoosting", "error": f"{type(exc).__name__}: {exc}"}
         if reference is not None:
             self.info["reference"] = reference
         self.info.update(

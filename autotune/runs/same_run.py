@@ -43,6 +43,9 @@ def first_difference(
 
 def check_resumable(previous: dict[str, Any], now: dict[str, Any], folder: RunFolder) -> None:
     """Refuse to resume a run with different data, space or splits (nothing is written)."""
+    options = previous.get("options") or {}
+    if "options" in previous and "scaling" not in options:  # a run from before --scaling
+        previous = {**previous, "options": {**options, "scaling": "standard"}}
     differs = first_difference(previous, now, RESUME_MUST_MATCH)
     if differs:
         name, old, new = differs

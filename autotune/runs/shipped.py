@@ -24,10 +24,16 @@ def refit_sentence(refit: dict[str, Any] | None, unit: str = "rows") -> str | No
             "before, on rows it had not seen"
         )
     if status == "skipped":
+        estimate = refit.get("estimated_seconds")
+        cost = f"about {estimate:.0f} s" if estimate is not None else "an unknown time"
         return (
-            f"{searched}: retraining on all {refit['rows']} {unit} would take about "
-            f"{refit['estimated_seconds'] or 0:.0f} s and {refit['seconds_left']:.0f} s of the "
-            "time budget were left"
+            f"{searched}: retraining on all {refit['rows']} {unit} would take {cost} and "
+            f"{refit['seconds_left']:.0f} s of the time budget were left"
+        )
+    if status == "diverged":
+        return (
+            f"{searched}: retraining on all {refit['rows']} {unit} diverged (its loss became "
+            f"NaN) after {refit['epochs_run']} epochs and was dropped"
         )
     if status in ("stopped", "interrupted"):
         why = "reached the time budget" if status == "stopped" else "was interrupted (Ctrl-C)"

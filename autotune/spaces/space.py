@@ -21,14 +21,16 @@ class SearchSpace:
     source: str
     portfolio: list[dict[str, Any]] = field(default_factory=list)
 
-    def to_hyperparameters(self):
-        """A ``keras_tuner.HyperParameters`` holding every entry of this space; an entry of
-        :data:`~autotune.vocabulary.CONDITIONS` is active only under its parent's values
-        (declared after its parent)."""
+    def to_hyperparameters(self, conditional: bool = True):
+        """A ``keras_tuner.HyperParameters`` holding every entry of this space; with
+        ``conditional``, an entry of :data:`~autotune.vocabulary.CONDITIONS` is active only
+        under its parent's values (declared after its parent)."""
         from autotune.backend import kt
 
         hp = kt.HyperParameters()
-        children = [n for n in self.hyperparameters if CONDITIONS.get(n, ("",))[0] in self]
+        children = [
+            n for n in self.hyperparameters if conditional and CONDITIONS.get(n, ("",))[0] in self
+        ]
         for name in [n for n in self.hyperparameters if n not in children] + children:
             if name in children:
                 parent, values = CONDITIONS[name]

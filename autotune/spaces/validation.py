@@ -74,9 +74,10 @@ def _validate_portfolio(portfolio: Any, specs: dict[str, dict], source: str) -> 
                     f"{where}.{name}: not an entry of this space; add it under hyperparameters "
                     "or drop it from the configuration"
                 )
-            problem = _outside(specs[name], value)
+            outside = _outside(specs[name], value)
+            problem = f"{value!r} {outside}" if outside else check_value(name, value, PARAMS)
             if problem:
-                raise SearchSpaceError(f"{where}.{name}: {value!r} {problem}")
+                raise SearchSpaceError(f"{where}.{name}: {problem}")
     return [dict(entry) for entry in portfolio]
 
 
@@ -93,6 +94,8 @@ def _outside(spec: dict[str, Any], value: Any) -> str | None:
         return "is not a number"
     if not spec["min"] <= value <= spec["max"]:
         return f"is outside [{spec['min']}, {spec['max']}]"
+    if kind == "int" and value != int(value):
+        return "is not a whole number"
     return None
 
 

@@ -33,8 +33,8 @@ class DefaultsFirst:
     portfolio: list[dict[str, Any]] = []
 
     def populate_space(self, trial_id):
-        start = len(self.trials) - 1  # this trial is already in self.trials
-        for position in range(max(start, 0), len(self.portfolio) + 1):
+        # KerasTuner adds this trial to self.trials after populate_space: it is trial n.
+        for position in range(len(self.trials), len(self.portfolio) + 1):
             values = {hp.name: hp.default for hp in self.hyperparameters.space}
             values.update(self.portfolio[position - 1] if position else {})
             values = _active(self.hyperparameters, values)
@@ -52,9 +52,9 @@ class Refining:
     of the budget goes where the evidence is."""
 
     def populate_space(self, trial_id):
-        after_portfolio = len(self.trials) - 1 - len(self.portfolio)
+        after_portfolio = len(self.trials) - 1 - len(self.portfolio)  # 0 for the first one
         best = self.get_best_trials(1)
-        if after_portfolio > 0 and after_portfolio % 2 == 1 and best:
+        if after_portfolio % 2 == 1 and best:
             from autotune.tuning.neighbours import perturbed
 
             rng = random.Random(f"{self.seed}-{trial_id}")

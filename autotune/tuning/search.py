@@ -52,7 +52,10 @@ class Search:
         self.objective = problem.objective
         keras.utils.set_random_seed(plan.seed)
         stopper = self.stopper = StopAtDeadline(self.deadline)
-        hyperparameters = space.to_hyperparameters()
+        # A distributed search's trials travel as protos, and KerasTuner 1.4 prints every
+        # condition it serialises (conditions.Parent.to_proto): its entries stay unconditional.
+        distributed = plan.role is not None or plan.workers > 0
+        hyperparameters = space.to_hyperparameters(conditional=not distributed)
         self.guide = None
         if plan.guides:
             self.guide = Guide(

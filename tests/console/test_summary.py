@@ -38,3 +38,17 @@ def test_findings_with_numbered_remedies_and_their_changes(capsys):
     assert out == ["warning overfitting: it rose", "    1. Add dropout  (dropout: 0.2)",
                    "healthy: no finding"]  # fmt: skip
     assert scores_text(None) == "n/a" and scores_text({"r2": 0.5}) == "r2 0.5000"
+
+
+def test_the_summary_says_what_the_shipped_model_was_trained_on_and_the_reference(
+    penguins_run, capsys
+):
+    info = json.loads((penguins_run / "run.json").read_text())
+    print_summary(info, penguins_run, None)
+    out = " ".join(capsys.readouterr().out.split())  # the console wraps long lines
+    assert "The shipped model was retrained on all 344 labelled rows" in out
+    assert (
+        "above gradient boosting" in out
+        or "below gradient boosting" in out
+        or ("level with gradient boosting" in out)
+    )

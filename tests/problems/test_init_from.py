@@ -113,6 +113,9 @@ def test_inputs_must_match(tmp_path, penguins_run, data_dir):
         check_init_from(penguins_run, spec, layers + 1)
     with pytest.raises(UsageError, match="no run.json there"):
         check_init_from(tmp_path, spec, 1)
+    standard = load_table(data_dir / "penguins.csv", scaling="standard").preprocessing
+    with pytest.raises(UsageError, match="took robust-scaled numbers.*add --scaling robust"):
+        check_init_from(penguins_run, standard, 1)
 
 
 def test_bad_init_from_exits_2_and_writes_nothing(tmp_path, cli, penguins_run, data_dir):

@@ -101,3 +101,14 @@ def test_nothing_outside_the_report_imports_it():
                 else []
             )
             assert not any(n.startswith("autotune.report") for n in names), path
+
+
+def test_a_table_run_shows_its_reference_and_what_the_shipped_model_saw(penguins_run, tmp_path):
+    folder = tmp_path / "run"
+    shutil.copytree(penguins_run, folder)
+    info = json.loads((folder / "run.json").read_text())
+    html = write_report(folder).read_text(encoding="utf-8")
+    assert 'id="reference-row"' in html and "reference, not shipped" in html
+    assert "HistGradientBoosting (reference)" in html
+    assert f"retrained on all {info['refit']['rows']} labelled rows" in html
+    assert 'id="reference"' in html and "gradient boosting (scikit-learn" in html

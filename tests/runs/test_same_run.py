@@ -34,3 +34,11 @@ def test_resuming_another_run_is_refused(tmp_path):
         RunFolderError, match=r"--resume .*: --seed differs from the run's \(0 then"
     ):
         check_resumable(RUN, {**RUN, "seed": 3}, RunFolder(tmp_path))
+
+
+def test_a_run_from_before_scaling_resumes_with_standard_scaling(tmp_path):
+    now = {**RUN, "options": {**RUN["options"], "scaling": "standard"}}
+    check_resumable(RUN, now, RunFolder(tmp_path))  # the old run scaled numbers that way
+    robust = {**RUN, "options": {**RUN["options"], "scaling": "robust"}}
+    with pytest.raises(RunFolderError, match="--scaling differs"):
+        check_resumable(RUN, robust, RunFolder(tmp_path))

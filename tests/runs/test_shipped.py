@@ -45,3 +45,10 @@ def test_the_reference_sentence_says_above_below_or_level():
     assert "0.100 below" in reference_sentence(_info(0.4, 0.5, "regression"))
     assert "R² 0.4000" in reference_sentence(_info(0.4, 0.5, "regression"))
     assert reference_sentence(_info(0.9, 0.9)).startswith("the best network is level with")
+
+
+def test_a_skipped_refit_without_an_estimate_and_a_diverged_one():
+    skipped = {**DONE, "status": "skipped", "estimated_seconds": None, "seconds_left": 0.0}
+    assert "would take an unknown time" in refit_sentence(skipped)
+    diverged = {**DONE, "status": "diverged", "epochs_run": 3}
+    assert "diverged (its loss became NaN) after 3 epochs" in refit_sentence(diverged)

@@ -33,6 +33,7 @@ def test_the_default_space_ships_a_portfolio_of_allowed_configurations():
         ([{"n_layers": 9}], "portfolio[0].n_layers: 9 is outside [1, 4]"),
         ([{"n_layers": 2}, {"optimizer": "rmsprop"}], "portfolio[1].optimizer: 'rmsprop' is not"),
         ([[]], "portfolio[0]: a configuration is a mapping"),
+        ([{"n_layers": 2.5}], "portfolio[0].n_layers: 2.5 is not a whole number"),
     ],
 )
 def test_a_bad_portfolio_names_the_entry(portfolio, message):
