@@ -3,7 +3,7 @@
 KerasTuner keeps only the best step of a trial; autotune records the per-epoch history, the
 fit time, how the trial stopped and what its fit measured (:class:`~autotune.models.fitting.
 FitNotes`), and hands each finished trial to ``on_trial_done``. The same mixin serves the
-three strategies (random, bayesian, hyperband).
+four strategies (refine, random, bayesian, hyperband).
 """
 
 from __future__ import annotations

@@ -40,5 +40,5 @@ def test_debug_anywhere_shows_the_traceback(capsys, tmp_path, where):
 def test_a_bad_option_value_is_refused_before_anything_runs(capsys, data_dir, tmp_path):
     code, _, err = run(capsys, "tune", str(data_dir / "iris.csv"), "--tuner", "grid", "--out",
                        str(tmp_path / "r"))  # fmt: skip
-    assert code == 2 and "--tuner 'grid' is not one of random, bayesian, hyperband" in err
+    assert code == 2 and "--tuner 'grid' is not one of refine, random, bayesian, hyperband" in err
     assert not (tmp_path / "r").exists()

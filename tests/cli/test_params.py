@@ -50,7 +50,7 @@ def test_the_help_fits_80_columns_and_shows_choices_as_choices():
     result = CliRunner().invoke(app, ["tune", "--help"], env={"COLUMNS": "80"}, terminal_width=80)
     assert result.exit_code == 0
     assert "--task [auto|classification|regression]" in result.output
-    assert "--tuner [random|bayesian|hyperband]" in result.output
+    assert "--tuner [refine|random|bayesian|hyperband]" in result.output
     assert max(map(len, result.output.splitlines())) <= 80
     assert "<str>" not in result.output
     Debug.on = False

@@ -142,7 +142,7 @@ def test_time_budget_stops_the_running_trial_and_starts_no_new_one(tmp_path, dat
         ({"max_trials": 0}, "--max-trials 0: must be at least 1"),
         ({"max_epochs": 0}, "--max-epochs 0: must be at least 1"),
         ({"time_budget": -5}, "--time-budget -5: must be a positive number of seconds"),
-        ({"tuner": "grid"}, "--tuner 'grid' is not one of random, bayesian, hyperband"),
+        ({"tuner": "grid"}, "--tuner 'grid' is not one of refine, random, bayesian, hyperband"),
         ({"pretrain": "rbm"}, "--pretrain 'rbm' is not one of autoencoder"),
         ({"init_layers": 0}, "--init-layers 0: must be at least 1"),
     ],
