@@ -46,7 +46,6 @@ def gradient_boosting_reference(data: TabularData, seed: int = 0) -> dict[str, A
             record[f"{split}_scores"] = _scores(model, data, split)
     val = record["val_scores"]
     # The trials' score, in the search objective's units (the standardised target's MSE).
-    classify = spec.task == "classification"
     record["score"] = val["log_loss"] if classify else (val["rmse"] / spec.target_std) ** 2
     return record
 

@@ -78,9 +78,13 @@ class TabularProblem(Problem):
 
     def refit(self, params: dict[str, Any], schedule_epochs: int, callbacks: list) -> keras.Model:
         spec = self.data.preprocessing
-        splits = self.data.splits.values()
-        x = np.concatenate([encode(self.preprocessor, s.features, spec) for s in splits])
-        y = np.concatenate([spec.encode_target(s.target) for s in splits])
+        parts = [self.train, self.val]  # encoded once already; the test rows are not
+        if "test" in self.data.splits:
+            test = self.data.splits["test"]
+            parts.append(
+                (encode(self.preprocessor, test.features, spec), spec.encode_target(test.target))
+            )
+        x, y = (np.concatenate(arrays) for arrays in zip(*parts, strict=True))
         network = build_network(params, x.shape[1], spec.n_outputs, spec.task)
         fit_trial(
             network,

@@ -55,7 +55,15 @@ def perturbed(
     ]
     for hp in rng.sample(tunable, min(moves, len(tunable))):
         hps.values[hp.name] = neighbour(hp, hps.values[hp.name], rng)
-    for hp in hps.space:  # a moved parent can switch its children on or off
+    return active_values(hyperparameters, hps.values)  # a moved parent switches children
+
+
+def active_values(hyperparameters, values: dict[str, Any]) -> dict[str, Any]:
+    """``values`` with only the entries that act under them: a conditional entry whose parent
+    says it does not act is left out, one that acts but is missing gets its default."""
+    hps = hyperparameters.copy()
+    hps.values = dict(values)
+    for hp in hps.space:
         if not hps.is_active(hp):
             hps.values.pop(hp.name, None)
         elif hp.name not in hps.values:

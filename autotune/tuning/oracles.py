@@ -14,6 +14,7 @@ from keras_tuner.src.engine.stateful import Stateful
 
 from autotune.runs.files import atomic_path
 from autotune.tuning.guidance import Guided
+from autotune.tuning.neighbours import active_values
 
 
 class DefaultsFirst:
@@ -37,7 +38,7 @@ class DefaultsFirst:
         for position in range(len(self.trials), len(self.portfolio) + 1):
             values = {hp.name: hp.default for hp in self.hyperparameters.space}
             values.update(self.portfolio[position - 1] if position else {})
-            values = _active(self.hyperparameters, values)
+            values = active_values(self.hyperparameters, values)
             if not self._duplicate(values):  # a resumed run goes on where it was
                 return {"status": kt.engine.trial.TrialStatus.RUNNING, "values": values}
         return super().populate_space(trial_id)
@@ -45,11 +46,10 @@ class DefaultsFirst:
 
 class Refining:
     """A random search that refines around its best trial (``--tuner refine``): after the
-    defaults and the
-    portfolio, every second trial is the best trial so far with two of its values moved to a
-    neighbouring value (:func:`~autotune.tuning.neighbours.perturbed`), the others random
-    draws. Random draws from a wide space are mostly worse than a good configuration, so half
-    of the budget goes where the evidence is."""
+    defaults and the portfolio, every second trial is the best trial so far with two of its
+    values moved to a neighbouring value (:func:`~autotune.tuning.neighbours.perturbed`), the
+    others random draws. Random draws from a wide space are mostly worse than a good
+    configuration, so half of the budget goes where the evidence is."""
 
     def populate_space(self, trial_id):
         after_portfolio = len(self.trials) - 1 - len(self.portfolio)  # 0 for the first one
@@ -63,13 +63,6 @@ class Refining:
                 if not self._duplicate(values):
                     return {"status": kt.engine.trial.TrialStatus.RUNNING, "values": values}
         return super().populate_space(trial_id)
-
-
-def _active(hyperparameters, values: dict[str, Any]) -> dict[str, Any]:
-    """``values`` without the conditional entries that do not act under them."""
-    hps = hyperparameters.copy()
-    hps.values = dict(values)
-    return {name: v for name, v in values.items() if hps.is_active(name)}
 
 
 class AtomicFiles:
