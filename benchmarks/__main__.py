@@ -48,7 +48,8 @@ RESULTS = Path(__file__).resolve().parent / "results"
 
 def _table(name: str, data: Path, args: argparse.Namespace) -> str:
     if name == "quality":
-        return quality.run(data, args.budget or 60.0, _datasets(name, args), _seeds(args))
+        arms = quality.chosen(args.arms)
+        return quality.run(data, args.budget or 60.0, _datasets(name, args), _seeds(args), arms)
     if name == "guided":
         return guided.run(data, args.budget or 60.0, _datasets(name, args), _seeds(args))
     if name == "pretrain":
@@ -123,6 +124,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--seeds",
         help="quality, guided, pretrain: comma-separated seeds (0,1); distributed: (0)",
+    )
+    parser.add_argument(
+        "--arms",
+        help="quality: comma-separated autotune arms and peers to run (default: all; the "
+        "scikit-learn peers take seconds and always run)",
     )
     parser.add_argument(
         "--workers", type=int, default=2, help="distributed: local worker processes (2)"

@@ -57,8 +57,21 @@ ARMS = {
     "no refit": {"refit": "none"},
     "random tuner": {"tuner": "random"},
     "no portfolio": {"tuner": "random", "space": "mlp without portfolio"},
+    "no ensemble": {"ensemble": "none"},
 }
 PEERS = ("plain KerasTuner", "sklearn MLP", "HistGradientBoosting")
+
+
+def chosen(names: str | None) -> dict[str, dict]:
+    """The arms ``--arms`` names (all by default), and the plain KerasTuner loop if named."""
+    if not names:
+        return {**ARMS, "plain KerasTuner": {}}
+    picked = [n.strip() for n in names.split(",") if n.strip()]
+    unknown = [n for n in picked if n not in ARMS and n not in PEERS]
+    if unknown:
+        raise SystemExit(f"--arms: unknown {', '.join(unknown)}; choose from {', '.join(ARMS)}, "
+                         f"{', '.join(PEERS)}")  # fmt: skip
+    return {n: ARMS.get(n, {}) for n in picked if n in ARMS or n == "plain KerasTuner"}
 
 
 def outer_split(path: Path, folder: Path, seed: int) -> tuple[Path, pd.DataFrame, Any]:
@@ -189,6 +202,7 @@ def _autotune(train_csv: Path, test, budget: float, seed: int, out: Path, **opti
         "fit_seconds": sum(r.get("fit_seconds") or 0.0 for r in records),
         "best_trial": info["best_trial"]["trial_id"],
         "refit": info["refit"]["status"],
+        "members": len((info.get("ensemble") or {}).get("members") or [None]),
     }
 
 
@@ -198,11 +212,13 @@ def measure(path: Path, budget: float, seed: int, arms: dict, turn: int) -> dict
         tmp = Path(tmp)
         train_csv, test, data = outer_split(path, tmp, seed)
         results: dict[str, Any] = {"task": data.preprocessing.task, "test_rows": len(test)}
-        order = list(arms) if turn % 2 == 0 else list(reversed(arms))
+        ours = [arm for arm in arms if arm in ARMS]
+        order = ours if turn % 2 == 0 else list(reversed(ours))
         for arm in order:
             out = tmp / f"run-{len(results)}"
             results[arm] = _autotune(train_csv, test, budget, seed, out, **arms[arm])
-        results["plain KerasTuner"] = _plain_keras_tuner(train_csv, test, budget, seed, tmp)
+        if "plain KerasTuner" in arms:
+            results["plain KerasTuner"] = _plain_keras_tuner(train_csv, test, budget, seed, tmp)
     results["sklearn MLP"] = _sklearn(data, test, "MLP", seed)
     results["HistGradientBoosting"] = _sklearn(data, test, "HistGradientBoosting", seed)
     results["binary"] = (
@@ -216,13 +232,14 @@ def headline(results: dict) -> str:
 
 
 def run(
-    folder: Path, budget: float = 60.0, datasets=DATASETS, seeds=(0,), arms: dict = ARMS
+    folder: Path, budget: float = 60.0, datasets=DATASETS, seeds=(0,), arms: dict | None = None
 ) -> str:
     """Measure every dataset and seed and return the markdown tables."""
     from benchmarks.quality_tables import render
 
     os.environ.setdefault("AUTOTUNE_CACHE_DIR", tempfile.mkdtemp())
+    arms = chosen(None) if arms is None else arms
     measured = {}
     for turn, (name, seed) in enumerate((n, s) for n in datasets for s in seeds):
         measured[(name, seed)] = measure(folder / f"{name}.csv", budget, seed, arms, turn)
-    return render(measured, budget, list(arms), list(seeds))
+    return render(measured, budget, [a for a in arms if a in ARMS], list(seeds))

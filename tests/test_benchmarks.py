@@ -62,17 +62,28 @@ def test_feature_cache_benchmark_smoke(tmp_path, make_images, capsys):
 
 def test_quality_benchmark_smoke(tmp_path, data_dir, capsys):
     args = ["quality", "--data", str(data_dir), "--datasets", "iris,diabetes", "--budget", "2"]
-    assert main([*args, "--seeds", "0", "--out", str(tmp_path)]) == 0
+    arms = ["--arms", "autotune,no ensemble,plain KerasTuner"]
+    assert main([*args, *arms, "--seeds", "0", "--out", str(tmp_path)]) == 0
     table = (tmp_path / "quality.md").read_text()
     systems = "autotune | plain KerasTuner | sklearn MLP | HistGradientBoosting"
     assert f"| dataset | metric | {systems} |" in table
     assert "| iris | accuracy | " in table and "| iris | balanced_accuracy | " in table
     assert "| diabetes | r2 | " in table
-    arms = "autotune | standard scaling | no refit | random tuner | no portfolio"
-    assert f"| dataset | seed | {arms} |" in table and "| diabetes | 0 | " in table
+    assert "| dataset | seed | autotune | no ensemble |" in table and "| diabetes | 0 | " in table
     assert "| autotune | " in table and "trials per minute" in table
+    assert "trials shipped (mean)" in table
     assert "autotune is ahead of plain KerasTuner on " in table and "of 2 tables" in table
     assert table.strip() in capsys.readouterr().out
+
+
+def test_the_quality_benchmark_runs_every_arm_unless_told_which():
+    from benchmarks import quality
+
+    every = "autotune | standard scaling | no refit | random tuner | no portfolio | no ensemble"
+    assert " | ".join(quality.chosen(None)) == every + " | plain KerasTuner"
+    assert list(quality.chosen("autotune, HistGradientBoosting")) == ["autotune"]
+    with pytest.raises(SystemExit, match="unknown nope"):
+        quality.chosen("autotune,nope")
 
 
 def test_quality_benchmark_names_missing_datasets(tmp_path, data_dir, capsys):

@@ -11,7 +11,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from autotune.runs import RunFolder, rank_trials
-from autotune.runs.shipped import reference_sentence, refit_sentence
+from autotune.runs.shipped import ensemble_sentence, reference_sentence, refit_sentence
 from autotune.vocabulary import describe_trial
 
 
@@ -41,7 +41,12 @@ def print_summary(info: dict[str, Any], out: Path, report: Path | None) -> None:
             f"test, held out from the search ({info['dataset']['split_rows']['test']} "
             f"{unit}): {scores_text(info['test_scores'])}"
         )
-    for sentence in (refit_sentence(info.get("refit"), unit), reference_sentence(info)):
+    sentences = (
+        ensemble_sentence(info),
+        refit_sentence(info.get("refit"), unit),
+        reference_sentence(info),
+    )
+    for sentence in sentences:
         if sentence:
             console.print(sentence[0].upper() + sentence[1:] + ".")
     trials = info["trials"]

@@ -23,6 +23,7 @@ TUNERS = ("refine", "random", "bayesian", "hyperband")
 PRETRAIN_METHODS = ("autoencoder",)
 ROLES = ("chief", "worker")
 REFITS = ("all", "none")
+ENSEMBLES = ("greedy", "none")
 # Without --max-trials or --time-budget a search runs this many trials; with a budget only,
 # trials go on until the budget is spent.
 DEFAULT_MAX_TRIALS = 20
@@ -109,6 +110,13 @@ class TuneOptions:
         "labelled row (train + validation + test) for the epochs its trial needed, and ship "
         "that model; none ships the searched model.",
         choices=REFITS,
+    )
+    ensemble: str = option(
+        "greedy",
+        "Tables: ship an average of the best trials, chosen greedily with replacement on the "
+        "validation rows (Caruana's ensemble selection; one .keras file); none ships the best "
+        "trial alone.",
+        choices=ENSEMBLES,
     )
     pretrain: str | None = option(
         None,

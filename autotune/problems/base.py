@@ -75,6 +75,23 @@ class Problem(ABC):
         when it stops, ``schedule_epochs`` is the span of its learning-rate schedule."""
         raise NotImplementedError(f"{type(self).__name__} does not refit")
 
+    def why_not_ensembled(self) -> str | None:
+        """Why this problem ships the best trial alone, or None when it can average several
+        (:mod:`autotune.runner.ensemble`)."""
+        return "this kind of data ships the best trial alone"
+
+    def val_predictions(self, network: keras.Model) -> np.ndarray:
+        """A trial's network's predictions on the encoded validation rows."""
+        raise NotImplementedError(f"{type(self).__name__} does not ensemble")
+
+    def val_loss(self, predictions: np.ndarray) -> float:
+        """The search's objective of (averaged) validation predictions."""
+        raise NotImplementedError(f"{type(self).__name__} does not ensemble")
+
+    def export_ensemble(self, networks: list[keras.Model], counts: list[int]) -> keras.Model:
+        """One saved model that averages the networks, each ``count`` times."""
+        raise NotImplementedError(f"{type(self).__name__} does not ensemble")
+
     def reference(self, seed: int) -> dict[str, Any] | None:
         """A reference model's scores on the same splits, for comparison (None: none)."""
         return None

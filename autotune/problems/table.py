@@ -100,6 +100,24 @@ class TabularProblem(Problem):
         )
         return network
 
+    def why_not_ensembled(self) -> str | None:
+        return None
+
+    def val_predictions(self, network: keras.Model) -> np.ndarray:
+        return network.predict(self.val[0], batch_size=1024, verbose=0).astype("float64")
+
+    def val_loss(self, predictions: np.ndarray) -> float:
+        """Cross-entropy of the class probabilities, or the standardised target's MSE."""
+        truth = self.val[1]
+        if self.data.preprocessing.task == "classification":
+            picked = predictions[np.arange(len(truth)), truth]
+            return float(-np.mean(np.log(np.clip(picked, 1e-7, 1.0))))
+        return float(np.mean((np.ravel(predictions) - truth) ** 2))
+
+    def export_ensemble(self, networks: list[keras.Model], counts: list[int]) -> keras.Model:
+        """The networks behind one preprocessing front-end, averaged: raw rows in."""
+        return export_model(self.preprocessor, networks, self.data.preprocessing, counts)
+
     def reference(self, seed: int) -> dict[str, Any]:
         """HistGradientBoosting's defaults on the same rows (:mod:`.reference`)."""
         from autotune.problems.reference import gradient_boosting_reference

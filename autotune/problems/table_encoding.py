@@ -100,9 +100,27 @@ def encode(preprocessor: Model, frame: pd.DataFrame, spec: Preprocessing) -> np.
     return preprocessor.predict(as_dataset(model_inputs(frame, spec)), verbose=0).astype("float32")
 
 
-def export_model(preprocessor: Model, network: Model, spec: Preprocessing) -> Model:
-    """Raw columns -> predictions in the target's own units (class probabilities or values)."""
-    outputs = network(preprocessor(preprocessor.inputs))
+def export_model(
+    preprocessor: Model,
+    network: Model | list[Model],
+    spec: Preprocessing,
+    counts: list[int] | None = None,
+) -> Model:
+    """Raw columns -> predictions in the target's own units (class probabilities or values).
+
+    A list of networks is an ensemble: each sees the same encoded inputs and their outputs
+    are averaged, network ``i`` counted ``counts[i]`` times (plain Keras layers, so the saved
+    model loads in safe mode).
+    """
+    encoded = preprocessor(preprocessor.inputs)
+    if isinstance(network, list):
+        outputs = []
+        for position, (member, count) in enumerate(zip(network, counts, strict=True)):
+            member.name = f"member_{position}"
+            outputs += [member(encoded)] * count
+        outputs = layers.Average(name="ensemble")(outputs) if len(outputs) > 1 else outputs[0]
+    else:
+        outputs = network(encoded)
     if spec.task == "regression":
         outputs = layers.Normalization(
             mean=spec.target_mean, variance=spec.target_std**2, invert=True, name="target_units"

@@ -31,6 +31,8 @@ def leaderboard_info(run: RunData) -> dict[str, Any]:
     steered: dict[str, list[str]] = {}
     for intervention in (run.guidance or {}).get("interventions", []):
         steered.setdefault(intervention["trial_id"], []).append(intervention["why"])
+    ensemble = _ensemble(run.info.get("ensemble"), run.info, metric)
+    weights = {m["trial_id"]: m["weight"] for m in (ensemble or {}).get("members", [])}
     rows = []
     for trial in run.trials:
         findings = trial.get("findings") or []
@@ -53,6 +55,7 @@ def leaderboard_info(run: RunData) -> dict[str, Any]:
                 "error": trial.get("error"),
                 "guided": steered.get(trial["trial_id"]),
                 "worker": trial.get("worker"),
+                "weight": weights.get(trial["trial_id"]),
             }
         )
     workers = any(r["worker"] for r in rows)  # a distributed search
@@ -62,7 +65,18 @@ def leaderboard_info(run: RunData) -> dict[str, Any]:
         "rows": rows,
         "workers": workers,
         "reference": _reference(run.info.get("reference"), metric),
+        "ensemble": ensemble,
     }
+
+
+def _ensemble(
+    ensemble: dict[str, Any] | None, info: dict[str, Any], metric: str | None
+) -> dict[str, Any] | None:
+    """The shipped ensemble's row (None: the best trial shipped alone)."""
+    if not ensemble or ensemble.get("status") != "done":
+        return None
+    shown = metric.removeprefix("val_") if metric else None
+    return {**ensemble, "metric": (info.get("val_scores") or {}).get(shown)}
 
 
 def _reference(reference: dict[str, Any] | None, metric: str | None) -> dict[str, Any] | None:

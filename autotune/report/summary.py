@@ -8,7 +8,7 @@ from typing import Any
 
 from autotune.report.remedies import leading_remedies
 from autotune.report.run_data import RunData
-from autotune.runs.shipped import reference_sentence, refit_sentence
+from autotune.runs.shipped import ensemble_sentence, reference_sentence, refit_sentence
 from autotune.vocabulary import describe_trial
 
 STATUS_TEXT = {
@@ -47,6 +47,8 @@ def summary_info(run: RunData) -> dict[str, Any]:
         "space_choice": info.get("space_choice"),
         "features": info.get("features") or {},
         "fine_tune": info.get("fine_tune"),
+        "ensemble_sentence": _capitalised(ensemble_sentence(info)),
+        "single_scores": _single_scores(info),
         "refit_sentence": _capitalised(refit_sentence(info.get("refit"), _unit(data))),
         "reference_sentence": _capitalised(reference_sentence(info)),
         "reference": info.get("reference"),
@@ -73,6 +75,14 @@ def summary_info(run: RunData) -> dict[str, Any]:
         "val_rows": data.get("split_rows", {}).get("val"),
         "versions": info.get("versions", {}),
     }
+
+
+def _single_scores(info: dict[str, Any]) -> dict[str, Any] | None:
+    """The best trial's own scores, shown beside an ensemble's (None: it shipped alone)."""
+    if (info.get("ensemble") or {}).get("status") != "done":
+        return None
+    best = info.get("best_trial") or {}
+    return {"val": best.get("val_scores") or {}, "test": best.get("test_scores") or {}}
 
 
 def _unit(data: dict[str, Any]) -> str:

@@ -1,18 +1,19 @@
 """Every labelled row trains the shipped model (``--refit all``).
 
 After the search, and after the searched model's validation and test scores are measured, the
-best trial's configuration is trained afresh on the training, validation and test rows
-together, for the epochs its trial needed (its best epoch), under the same learning-rate
-schedule. More rows per epoch means more gradient steps per epoch in proportion, so the epoch
-count is kept. The scores the run reports stay those of the searched model: a model trained
-on the test rows cannot be scored on them.
+shipped trials' configurations (the best trial's, or each ensemble member's) are trained
+afresh on the training, validation and test rows together, for the epochs their trials needed
+(their best epochs), under the same learning-rate schedules. More rows per epoch means more
+gradient steps per epoch in proportion, so the epoch count is kept. The scores the run reports
+stay those of the searched model: a model trained on the test rows cannot be scored on them.
 
 The refit's time counts against ``--time-budget``: while the search runs, the estimated cost of
-refitting the best trial so far is kept free at the budget's end (no new trial starts in it),
-unless that would take more than :data:`RESERVE_SHARE` of the budget; the refit then has the
-reserved seconds (or the time left, if more). A refit that does not fit in them is skipped,
-and one that outruns them is stopped and dropped; either way the searched model is shipped,
-and ``run.json``'s ``refit`` says why.
+refitting the best trials so far (the best, or the :data:`RESERVED_TRIALS` best when an
+ensemble is shipped) is kept free at the budget's end (no new trial starts in it), as far as
+it fits in :data:`RESERVE_SHARE` of the budget; the refit then has the reserved seconds (or the
+time left, if more). Members are retrained heaviest first; one that does not fit in the time
+left is skipped, and one that outruns it is stopped and dropped; either way that member ships
+as searched, and ``run.json``'s ``refit`` says why.
 """
 
 from __future__ import annotations
@@ -25,6 +26,9 @@ from autotune.problems.base import Problem
 
 # The most of the budget kept free for the refit; a dearer refit is tried only if it fits.
 RESERVE_SHARE = 0.3
+# The best trials whose refits are reserved for when an ensemble is shipped (its members are
+# mostly a few of the best trials).
+RESERVED_TRIALS = 3
 
 
 def refit_seconds(record: dict[str, Any], problem: Problem) -> float | None:
@@ -37,11 +41,17 @@ def refit_seconds(record: dict[str, Any], problem: Problem) -> float | None:
     return fit / ran * best * rows  # Hyperband: ``best`` counts the epochs before this run
 
 
-def reserve(plan: TunePlan, budget: Budget, estimate: float | None) -> float:
-    """Seconds the search leaves free at the budget's end for the refit."""
-    if plan.refit == "none" or not budget.seconds or estimate is None:
+def reserve(plan: TunePlan, budget: Budget, estimates: list[float | None]) -> float:
+    """Seconds the search leaves free at the budget's end for refitting the best trials so
+    far (``estimates``, best first): as many of them as fit in :data:`RESERVE_SHARE`."""
+    if plan.refit == "none" or not budget.seconds:
         return 0.0
-    return estimate if estimate <= RESERVE_SHARE * budget.seconds else 0.0
+    reserved = 0.0
+    for estimate in estimates[: RESERVED_TRIALS if plan.ensemble != "none" else 1]:
+        if estimate is None or reserved + estimate > RESERVE_SHARE * budget.seconds:
+            break
+        reserved += estimate
+    return reserved
 
 
 class Refit:
@@ -60,39 +70,58 @@ class Refit:
     def request_stop(self) -> None:
         self.stopper.stop_now()
 
-    def run(self, best: dict[str, Any]) -> tuple[Any, dict[str, Any]]:
-        """The retrained network of the best trial ``best`` (None: ship the searched model)
-        and ``run.json``'s record of what was done."""
+    def run(self, members: list[dict[str, Any]]) -> tuple[list[Any], dict[str, Any]]:
+        """Each member trial's configuration retrained on every labelled row, heaviest
+        first while the time lasts: the networks (None: ship that member as searched) and
+        ``run.json``'s record of what was done."""
         problem, plan = self.problem, self.plan
+        kept: list[Any] = [None] * len(members)
         record: dict[str, Any] = {"status": "off", "train_rows": len(problem.train[1])}
         if plan.refit == "none" or not problem.refits():
             record["why"] = "--refit none" if plan.refit == "none" else problem.why_not_refitted()
-            return None, record
-        if not best.get("best_epoch"):
-            record["why"] = "the best trial has no best epoch"
-            return None, record
-        rows, epochs = problem.labelled_rows(), int(best["best_epoch"])
-        estimate = refit_seconds(best, problem)
-        record.update(rows=rows, epochs=epochs, estimated_seconds=_rounded(estimate))
-        deadline = self.budget.deadline
-        if deadline is not None:
+            return kept, record
+        if not all(member.get("best_epoch") for member in members):
+            record["why"] = "a shipped trial has no best epoch"
+            return kept, record
+        end = None
+        if self.budget.deadline is not None:
             # The reserved seconds are the refit's even when the last trial's stop ran into
             # them (as it runs past the budget's end when nothing is reserved).
-            left = max(deadline - time.monotonic(), self.reserved)
+            end = time.monotonic() + max(self.budget.deadline - time.monotonic(), self.reserved)
+            self.stopper.deadline = end
+        done = []
+        for position, member in enumerate(members):
+            done.append(self._member(member, end))
+            kept[position] = done[-1].pop("network", None)
+            if done[-1]["status"] in ("stopped", "interrupted"):
+                break  # no time left, or Ctrl-C: the rest stay as searched
+        record.update(done[0] if len(done) == 1 and len(members) == 1 else _overall(done, len(members)))
+        record["rows"] = problem.labelled_rows()
+        if len(members) > 1:
+            record.update(members=done, shipped=len(members))
+        return kept, record
+
+    def _member(self, member: dict[str, Any], end: float | None) -> dict[str, Any]:
+        """One member's refit: its record (``network``: the retrained one, when done)."""
+        epochs = int(member["best_epoch"])
+        estimate = refit_seconds(member, self.problem)
+        record = {
+            "trial_id": member["trial_id"],
+            "epochs": epochs,
+            "estimated_seconds": _rounded(estimate),
+        }
+        if end is not None:
+            left = end - time.monotonic()
             if estimate is None or estimate > left:
-                record.update(status="skipped", seconds_left=round(max(left, 0.0), 1))
-                return None, record
-            self.stopper.deadline = time.monotonic() + left
+                return {**record, "status": "skipped", "seconds_left": round(max(left, 0.0), 1)}
         self.progress.log(
-            f"refit: trial {best['trial_id']}'s configuration on all {rows} labelled rows for "
-            f"{epochs} epochs"
+            f"refit: trial {member['trial_id']}'s configuration on all "
+            f"{self.problem.labelled_rows()} labelled rows for {epochs} epochs"
         )
-        network, record["seconds"], how = self._fit(best, epochs)
+        network, record["seconds"], how = self._fit(member, epochs)
         if how is not None:
-            record.update(status=how[0], epochs_run=how[1])
-            return None, record
-        record["status"] = "done"
-        return network, record
+            return {**record, "status": how[0], "epochs_run": how[1]}
+        return {**record, "status": "done", "network": network}
 
     def _fit(self, best: dict[str, Any], epochs: int):
         """The fresh network trained for ``epochs``, its seconds, and None or why it was
@@ -121,6 +150,19 @@ class Refit:
             status = "interrupted" if self.stopper.reason == "interrupted" else "stopped"
             return None, seconds, (status, stop_after.epochs_run)
         return network, seconds, None
+
+
+def _overall(done: list[dict[str, Any]], members: int) -> dict[str, Any]:
+    """An ensemble's refit in one status: ``done`` (every member), ``partial`` (some) or,
+    when none was retrained, the first member's reason."""
+    retrained = [d for d in done if d["status"] == "done"]
+    if not retrained:
+        return {k: v for k, v in done[0].items() if k != "trial_id"}
+    return {
+        "status": "done" if len(retrained) == members else "partial",
+        "retrained": len(retrained),
+        "seconds": round(sum(d["seconds"] for d in retrained), 1),
+    }
 
 
 def _rounded(value: float | None) -> float | None:

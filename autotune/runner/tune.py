@@ -17,6 +17,7 @@ from autotune.console.progress import SearchProgress
 from autotune.errors import SearchFailedError, UsageError
 from autotune.options import TunePlan
 from autotune.problems.prepare import Prepared, build_problem, prepare
+from autotune.runner.ensemble import select_members
 from autotune.runner.refit import Refit, refit_seconds, reserve
 from autotune.runner.run_info import DIRECTION, first_info, guidance_record, trial_counts
 from autotune.runs import RunFolder, atomic_path, rank_trials
@@ -85,9 +86,7 @@ class TuningRun:
         self.info.update(problem.run_record())
         self.problem = problem
         search = self.search = self._search(problem)
-        ranked = rank_trials(list(self.records.values()), DIRECTION)  # a resumed run's
-        if ranked and ranked[0]["rank"] == 1:
-            self._reserve_for(ranked[0])
+        self._reserve_for(rank_trials(list(self.records.values()), DIRECTION))  # resumed
         try:
             with self.progress, stop_on_ctrl_c(search, self.progress, self.folder, self.info):
                 search.run()
@@ -132,15 +131,15 @@ class TuningRun:
         ranked = self.folder.write_trials_csv(list(self.records.values()), DIRECTION)
         best = ranked[0]["trial_id"] == record["trial_id"] and ranked[0]["rank"] == 1
         self.progress.trial_ended(record, is_best=best)
-        if best:
-            self._reserve_for(record)
+        self._reserve_for(ranked)
 
-    def _reserve_for(self, best: dict[str, Any]) -> None:
-        """Keep the best trial's refit time free at the budget's end."""
-        if self.search is None:
+    def _reserve_for(self, ranked: list[dict[str, Any]]) -> None:
+        """Keep the best trials' refit time free at the budget's end."""
+        if self.search is None or not self.problem.refits():
             return
-        estimate = refit_seconds(best, self.problem) if self.problem.refits() else None
-        self.reserved = reserve(self.plan, self.clock, estimate)
+        best = [t for t in ranked if t.get("rank") is not None]
+        estimates = [refit_seconds(t, self.problem) for t in best]
+        self.reserved = reserve(self.plan, self.clock, estimates)
         self.search.reserve(self.reserved)
 
     def _trial_done(self, record: dict[str, Any]) -> None:
@@ -169,25 +168,14 @@ class TuningRun:
                 f"{self.folder.trials_csv}. Try --space fast, a smaller learning rate, or check "
                 "the data"
             )
-        network = search.best_network(best["trial_id"])
-        params = best["hyperparameters"]
+        selection = select_members(search, problem, ranked, self.plan.ensemble)
+        network, params = selection.networks[0], best["hyperparameters"]
         if problem.fine_tunes(params):
             with stop_on_ctrl_c(problem, self.progress, self.folder, self.info):  # Ctrl-C skips it
                 self.info["fine_tune"] = problem.fine_tune(
                     network, params, self.plan.max_epochs, self.plan.patience or 5, self.progress
                 )
-        model = problem.export(network, params)
-        self.info.update(
-            best_trial={
-                k: best.get(k)
-                for k in ("trial_id", "score", "best_epoch", "epochs_run", "hyperparameters")
-            },
-            val_scores=problem.evaluate(model, "val"),
-            test_scores=problem.evaluate(model, "test")
-            if "test" in self.prepared.data.splits
-            else None,
-        )
-        model = self._refit(problem, best, model)
+        model = self._shipped(problem.export(network, params), best, selection)
         with atomic_path(self.folder.best_model, suffix=".keras") as tmp:
             model.save(tmp)
         try:
@@ -204,10 +192,46 @@ class TuningRun:
         self.folder.write_run(self.info)
         return self.info
 
-    def _refit(self, problem, best: dict[str, Any], searched):
-        """The model to ship: the searched one, or its configuration retrained on every
+    def _shipped(self, single, best: dict[str, Any], selection):
+        """The model to save (the best trial's, an ensemble's, either refitted), with
+        ``run.json``'s best trial, ensemble and refit records and the shipped scores."""
+        keys = ("trial_id", "score", "best_epoch", "epochs_run", "hyperparameters")
+        self.info["best_trial"] = {k: best.get(k) for k in keys}
+        model = self._scored(single, self.info["best_trial"])
+        if selection.ensembled:
+            self._weigh(selection)
+            ensemble = self.problem.export_ensemble(selection.networks, selection.counts)
+            model = self._scored(ensemble, self.info)
+        else:
+            self.info["val_scores"] = self.info["best_trial"]["val_scores"]
+            self.info["test_scores"] = self.info["best_trial"]["test_scores"]
+        self.info["ensemble"] = selection.record
+        return self._refit(self.problem, selection, model)
+
+    def _scored(self, model, into: dict[str, Any]):
+        """``model``, its validation and test scores written into ``into``."""
+        into["val_scores"] = self.problem.evaluate(model, "val")
+        into["test_scores"] = (
+            self.problem.evaluate(model, "test") if "test" in self.prepared.data.splits else None
+        )
+        return model
+
+    def _weigh(self, selection) -> None:
+        """The members' weights in their trial records (``trials.csv``'s ensemble_weight)."""
+        for member in selection.record["members"]:
+            self.records[member["trial_id"]]["ensemble_weight"] = round(member["weight"], 4)
+        self.folder.write_trials_csv(list(self.records.values()), DIRECTION)
+
+    def _refit(self, problem, selection, searched):
+        """The model to ship: the searched one, or its configurations retrained on every
         labelled row (``--refit all``; its scores stay the searched model's)."""
         refit = Refit(problem, self.plan, self.clock, self.progress, self.reserved)
         with stop_on_ctrl_c(refit, self.progress, self.folder, self.info):
-            network, self.info["refit"] = refit.run(best)
-        return searched if network is None else problem.export(network, best["hyperparameters"])
+            networks, self.info["refit"] = refit.run(selection.records)
+        if not any(n is not None for n in networks):
+            return searched
+        params = selection.records[0]["hyperparameters"]
+        if not selection.ensembled:
+            return problem.export(networks[0], params)
+        kept = [n or s for n, s in zip(networks, selection.networks, strict=True)]
+        return problem.export_ensemble(kept, selection.counts)

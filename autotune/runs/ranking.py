@@ -25,6 +25,7 @@ TRIALS_COLUMNS: dict[str, str] = {
     "stopped_by": "early_stopping, max_epochs, time_budget, interrupted, nan_loss, error or "
     "worker_lost (a distributed search's worker stopped during the trial)",
     "fit_seconds": "wall-clock seconds spent building and training the trial",
+    "ensemble_weight": "the trial's weight in the shipped ensemble (empty: not a member)",
     "worker": "the worker that ran the trial (a distributed search only)",
     "error": "why a failed trial failed (one line)",
 }

@@ -1,6 +1,6 @@
 """What the shipped model is, in words, read from ``run.json``: what it was trained on (the
-refit) and how it compares with the reference model. The terminal and the report say the same
-sentences. No TensorFlow here."""
+refit), what it averages (the ensemble) and how it compares with the reference model. The
+terminal and the report say the same sentences. No TensorFlow here."""
 
 from __future__ import annotations
 
@@ -16,6 +16,8 @@ def refit_sentence(refit: dict[str, Any] | None, unit: str = "rows") -> str | No
         return None
     searched = f"the shipped model is the searched one, trained on {refit['train_rows']} {unit}"
     status = refit["status"]
+    if refit.get("members"):
+        return _members_refit(refit, unit)
     if status == "done":
         return (
             f"the shipped model was retrained on all {refit['rows']} labelled {unit} (train + "
@@ -42,6 +44,74 @@ def refit_sentence(refit: dict[str, Any] | None, unit: str = "rows") -> str | No
             f"{refit['epochs_run']} of {refit['epochs']} epochs and was dropped"
         )
     return f"{searched} ({refit['why']})"
+
+
+def _members_refit(refit: dict[str, Any], unit: str) -> str:
+    """An ensemble's refit: how many members were retrained, and why the others were not."""
+    shipped, retrained = refit["shipped"], refit.get("retrained", 0)
+    others = [m for m in refit["members"] if m["status"] != "done"]
+    why = sorted({_MEMBER_WHY.get(m["status"], m["status"]) for m in others})
+    rest = len(refit["members"]) - retrained
+    unseen = shipped - len(refit["members"])
+    reasons = [f"{rest} {'was' if rest == 1 else 'were'} {' or '.join(why)}"] if rest else []
+    if unseen:
+        reasons.append(f"{unseen} had no time left")
+    if not retrained:
+        return (
+            f"the shipped ensemble's {shipped} members are the searched ones, trained on "
+            f"{refit['train_rows']} {unit} ({'; '.join(reasons)})"
+        )
+    done = (
+        f"all {shipped} members of the shipped ensemble were"
+        if refit["status"] == "done"
+        else f"{retrained} of the shipped ensemble's {shipped} members were"
+    )
+    other = shipped - retrained
+    tail = (
+        f"; the other {other} {'is the searched one' if other == 1 else 'are the searched ones'}"
+        f", trained on {refit['train_rows']} {unit} ({'; '.join(reasons)})"
+    )
+    return (
+        f"{done} retrained on all {refit['rows']} labelled {unit} (train + validation + test) "
+        f"for their trials' best epochs, in {refit['seconds']:.0f} s"
+        + (tail if refit["status"] == "partial" else "")
+        + "; the scores above are the searched ensemble's, measured before, on rows it had "
+        "not seen"
+    )
+
+
+_MEMBER_WHY = {
+    "skipped": "skipped (no time left for it)",
+    "stopped": "stopped at the time budget",
+    "interrupted": "interrupted (Ctrl-C)",
+    "diverged": "dropped (its loss became NaN)",
+}
+
+
+def ensemble_sentence(info: dict[str, Any]) -> str | None:
+    """What the shipped model averages, in one sentence (None: the best trial alone, or a
+    run from before ensembles)."""
+    ensemble = info.get("ensemble") or {}
+    if ensemble.get("status") != "done":
+        return None
+    members = ", ".join(
+        f"{m['trial_id']} ({m['weight']:.2f})" for m in ensemble["members"]
+    )
+    metric = HEADLINE[info["dataset"]["task"]]
+    single = (info.get("best_trial") or {}).get("test_scores") or {}
+    ours = (info.get("test_scores") or {}).get(metric)
+    name = "R²" if metric == "r2" else metric
+    compared = (
+        f"; on the test rows its {name} is {ours:.4f}, the best trial's alone "
+        f"{single[metric]:.4f}"
+        if ours is not None and metric in single
+        else ""
+    )
+    return (
+        f"the shipped model averages {len(ensemble['members'])} trials (weights in brackets): "
+        f"{members}, chosen greedily from the {ensemble['candidates']} best on the validation "
+        f"rows, so its validation scores are optimistic{compared}"
+    )
 
 
 def reference_sentence(info: dict[str, Any]) -> str | None:

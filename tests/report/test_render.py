@@ -111,4 +111,7 @@ def test_a_table_run_shows_its_reference_and_what_the_shipped_model_saw(penguins
     assert 'id="reference-row"' in html and "reference, not shipped" in html
     assert "HistGradientBoosting (reference)" in html
     assert f"retrained on all {info['refit']['rows']} labelled rows" in html
+    if info["ensemble"]["status"] == "done":
+        assert 'id="ensemble-row"' in html and 'id="ensemble"' in html
+        assert "best trial alone" in html and "ensemble weight" in html
     assert 'id="reference"' in html and "gradient boosting (scikit-learn" in html

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from autotune.runs.shipped import reference_sentence, refit_sentence
+from autotune.runs.shipped import ensemble_sentence, reference_sentence, refit_sentence
 
 DONE = {"status": "done", "train_rows": 220, "rows": 344, "epochs": 13, "seconds": 2.4}
 
@@ -52,3 +52,45 @@ def test_a_skipped_refit_without_an_estimate_and_a_diverged_one():
     assert "would take an unknown time" in refit_sentence(skipped)
     diverged = {**DONE, "status": "diverged", "epochs_run": 3}
     assert "diverged (its loss became NaN) after 3 epochs" in refit_sentence(diverged)
+
+
+MEMBERS = {"status": "done", "train_rows": 220, "rows": 344, "seconds": 6.2, "retrained": 3,
+           "shipped": 3, "members": [{"trial_id": t, "status": "done"} for t in "abc"]}  # fmt: skip
+
+
+def test_an_ensembles_refit_says_how_many_members_were_retrained_and_why_not_the_others():
+    assert refit_sentence(MEMBERS).startswith(
+        "all 3 members of the shipped ensemble were retrained on all 344 labelled rows"
+    )
+    partial = {**MEMBERS, "status": "partial", "retrained": 2, "members": [
+        {"trial_id": "a", "status": "done"}, {"trial_id": "b", "status": "skipped"},
+        {"trial_id": "c", "status": "done"}]}  # fmt: skip
+    assert "2 of the shipped ensemble's 3 members were retrained" in refit_sentence(partial)
+    assert (
+        "the other 1 is the searched one, trained on 220 rows (1 was skipped (no time left for "
+        "it))" in refit_sentence(partial)
+    )
+    stopped = {**MEMBERS, "status": "stopped", "retrained": 0, "members": [
+        {"trial_id": "a", "status": "stopped"}]}  # fmt: skip
+    assert refit_sentence(stopped) == (
+        "the shipped ensemble's 3 members are the searched ones, trained on 220 rows (1 was "
+        "stopped at the time budget; 2 had no time left)"
+    )
+
+
+def test_the_ensemble_sentence_names_the_members_and_compares_with_the_best_trial():
+    info = {
+        "dataset": {"task": "regression"},
+        "test_scores": {"r2": 0.31},
+        "best_trial": {"test_scores": {"r2": 0.27}},
+        "ensemble": {"status": "done", "candidates": 10,
+                     "members": [{"trial_id": "0004", "weight": 0.6},
+                                 {"trial_id": "0001", "weight": 0.4}]},
+    }  # fmt: skip
+    assert ensemble_sentence(info) == (
+        "the shipped model averages 2 trials (weights in brackets): 0004 (0.60), 0001 (0.40), "
+        "chosen greedily from the 10 best on the validation rows, so its validation scores are "
+        "optimistic; on the test rows its R² is 0.3100, the best trial's alone 0.2700"
+    )
+    assert ensemble_sentence({**info, "ensemble": {"status": "single"}}) is None
+    assert ensemble_sentence({"dataset": {"task": "regression"}}) is None

@@ -1,0 +1,113 @@
+"""An ensemble of the best trials (``--ensemble greedy``).
+
+Greedy ensemble selection with replacement (Caruana et al., 2004; AutoGluon's and
+auto-sklearn's final step): start from nothing and, :data:`ROUNDS` times, add the trial whose
+validation predictions most lower the validation loss of the running average; a trial may be
+added again, so the weights are how often each was picked. The members are the first rounds'
+picks up to the round with the lowest loss. The candidates are the :data:`CANDIDATES` best
+completed trials; the loss is the search's own objective (cross-entropy of the averaged class
+probabilities, or the mean squared error of the averaged standardised predictions).
+
+The ensemble's validation score is optimistic (its weights were chosen on those rows); its
+test score, on rows neither the search nor the selection saw, is not. When the best trial alone
+is as good as any average, it is shipped alone.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+CANDIDATES = 10  # the best completed trials the selection draws from
+ROUNDS = 25  # selection steps (Caruana et al.'s and AutoGluon's choice)
+
+
+def greedy_selection(
+    predictions: list[np.ndarray], loss: Callable[[np.ndarray], float], rounds: int = ROUNDS
+) -> tuple[list[int], float]:
+    """How often each candidate is picked, and the loss of that weighted average.
+
+    Args:
+        predictions: each candidate's validation predictions, best-ranked first (a tie goes
+            to the better-ranked candidate).
+        loss: the loss of an averaged prediction (lower is better).
+        rounds: how many picks, at most; the counts are those of the best round.
+    """
+    total = np.zeros_like(predictions[0], dtype="float64")
+    counts = [0] * len(predictions)
+    best_counts: list[int] = []
+    best_loss = float("inf")
+    for step in range(1, rounds + 1):
+        losses = [loss((total + p) / step) for p in predictions]
+        pick = int(np.nanargmin(losses))
+        total += predictions[pick]
+        counts[pick] += 1
+        if not best_counts or losses[pick] < best_loss - 1e-9 * abs(best_loss):  # not rounding
+            best_counts, best_loss = list(counts), float(losses[pick])
+    return best_counts, best_loss
+
+
+@dataclass
+class Selection:
+    """The chosen members (records, counts and networks, heaviest first) and the
+    selection's record for ``run.json``."""
+
+    records: list[dict[str, Any]] = field(default_factory=list)
+    counts: list[int] = field(default_factory=list)
+    networks: list[Any] = field(default_factory=list)
+    record: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def ensembled(self) -> bool:
+        return len(self.records) > 1
+
+
+def select_members(search, problem, ranked: list[dict[str, Any]], choice: str) -> Selection:
+    """The members of the shipped model: several of the best trials, or the best alone.
+
+    Args:
+        search: the finished search (its :meth:`best_network` loads a trial's network).
+        problem: the search problem (its validation rows and objective).
+        ranked: the trials, ranked (``rank_trials``).
+        choice: ``--ensemble`` (``greedy`` or ``none``).
+    """
+    best = ranked[0]
+    single = Selection([best], [1], [search.best_network(best["trial_id"])])
+    why = "--ensemble none" if choice == "none" else problem.why_not_ensembled()
+    candidates = [t for t in ranked[:CANDIDATES] if t.get("rank") is not None]
+    if why is None and len(candidates) < 2:
+        why = "only one trial completed"
+    if why is not None:
+        single.record = {"status": "off", "why": why}
+        return single
+    networks = single.networks + [search.best_network(t["trial_id"]) for t in candidates[1:]]
+    predictions = [problem.val_predictions(network) for network in networks]
+    counts, loss = greedy_selection(predictions, problem.val_loss)
+    order = sorted(
+        (i for i, n in enumerate(counts) if n), key=lambda i: (-counts[i], i)
+    )  # heaviest first, then by rank
+    total = sum(counts)
+    record = {
+        "status": "done" if len(order) > 1 else "single",
+        "candidates": len(candidates),
+        "rounds": total,
+        "score": loss,
+        "best_single_score": float(problem.val_loss(predictions[0])),
+        "members": [
+            {"trial_id": candidates[i]["trial_id"], "weight": counts[i] / total} for i in order
+        ],
+    }
+    if len(order) == 1:  # the best trial alone (or one as good)
+        record["why"] = "no average of the best trials beat the best one on the validation rows"
+        record["members"] = [{"trial_id": best["trial_id"], "weight": 1.0}]
+        single.record = record
+        return single
+    return Selection(
+        [candidates[i] for i in order],
+        [counts[i] for i in order],
+        [networks[i] for i in order],
+        record,
+    )
