@@ -57,6 +57,7 @@ ARMS = {
     "no refit": {"refit": "none"},
     "random tuner": {"tuner": "random"},
     "no portfolio": {"tuner": "random", "space": "mlp without portfolio"},
+    "greedy ensemble": {"ensemble": "greedy"},
     "no ensemble": {"ensemble": "none"},
 }
 PEERS = ("plain KerasTuner", "sklearn MLP", "HistGradientBoosting")

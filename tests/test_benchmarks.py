@@ -79,7 +79,8 @@ def test_quality_benchmark_smoke(tmp_path, data_dir, capsys):
 def test_the_quality_benchmark_runs_every_arm_unless_told_which():
     from benchmarks import quality
 
-    every = "autotune | standard scaling | no refit | random tuner | no portfolio | no ensemble"
+    every = ("autotune | standard scaling | no refit | random tuner | no portfolio | greedy "
+             "ensemble | no ensemble")  # fmt: skip
     assert " | ".join(quality.chosen(None)) == every + " | plain KerasTuner"
     assert list(quality.chosen("autotune, HistGradientBoosting")) == ["autotune"]
     with pytest.raises(SystemExit, match="unknown nope"):

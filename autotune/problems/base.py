@@ -88,8 +88,8 @@ class Problem(ABC):
         """The search's objective of (averaged) validation predictions."""
         raise NotImplementedError(f"{type(self).__name__} does not ensemble")
 
-    def export_ensemble(self, networks: list[keras.Model], counts: list[int]) -> keras.Model:
-        """One saved model that averages the networks, each ``count`` times."""
+    def export_ensemble(self, networks: list[keras.Model], weights: list[float]) -> keras.Model:
+        """One saved model that averages the networks, weighted (the weights sum to 1)."""
         raise NotImplementedError(f"{type(self).__name__} does not ensemble")
 
     def reference(self, seed: int) -> dict[str, Any] | None:

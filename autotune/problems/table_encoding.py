@@ -104,21 +104,23 @@ def export_model(
     preprocessor: Model,
     network: Model | list[Model],
     spec: Preprocessing,
-    counts: list[int] | None = None,
+    weights: list[float] | None = None,
 ) -> Model:
     """Raw columns -> predictions in the target's own units (class probabilities or values).
 
     A list of networks is an ensemble: each sees the same encoded inputs and their outputs
-    are averaged, network ``i`` counted ``counts[i]`` times (plain Keras layers, so the saved
-    model loads in safe mode).
+    are averaged, network ``i`` weighted ``weights[i]`` (the weights sum to 1; plain Keras
+    layers, so the saved model loads in safe mode).
     """
     encoded = preprocessor(preprocessor.inputs)
     if isinstance(network, list):
+        total = sum(weights)
         outputs = []
-        for position, (member, count) in enumerate(zip(network, counts, strict=True)):
+        for position, (member, weight) in enumerate(zip(network, weights, strict=True)):
             member.name = f"member_{position}"
-            outputs += [member(encoded)] * count
-        outputs = layers.Average(name="ensemble")(outputs) if len(outputs) > 1 else outputs[0]
+            scaled = layers.Rescaling(weight / total, name=f"weight_{position}")
+            outputs.append(scaled(member(encoded)))
+        outputs = layers.Add(name="ensemble")(outputs) if len(outputs) > 1 else outputs[0]
     else:
         outputs = network(encoded)
     if spec.task == "regression":

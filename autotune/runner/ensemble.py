@@ -8,6 +8,9 @@ picks up to the round with the lowest loss. The candidates are the :data:`CANDID
 completed trials; the loss is the search's own objective (cross-entropy of the averaged class
 probabilities, or the mean squared error of the averaged standardised predictions).
 
+``--ensemble bagged`` repeats the selection over :data:`BAGS` random halves of the candidates
+and averages the weights (Caruana et al.'s remedy for a small validation set).
+
 The ensemble's validation score is optimistic (its weights were chosen on those rows); its
 test score, on rows neither the search nor the selection saw, is not. When the best trial alone
 is as good as any average, it is shipped alone.
@@ -23,6 +26,7 @@ import numpy as np
 
 CANDIDATES = 10  # the best completed trials the selection draws from
 ROUNDS = 25  # selection steps (Caruana et al.'s and AutoGluon's choice)
+BAGS = 20  # bagged selection: selections over random halves of the candidates (Caruana et al.)
 
 
 def greedy_selection(
@@ -50,13 +54,33 @@ def greedy_selection(
     return best_counts, best_loss
 
 
+def bagged_selection(
+    predictions: list[np.ndarray], loss: Callable[[np.ndarray], float], seed: int, bags: int = BAGS
+) -> list[float]:
+    """Each candidate's weight: the mean, over ``bags`` greedy selections each from a random
+    half of the candidates (at least two), of its share of that selection's picks.
+
+    Caruana et al.'s (2004) remedy for a selection that fits the noise of a small validation
+    set: a trial that only helps by chance with one subset of partners loses its weight in
+    the average over the others.
+    """
+    rng = np.random.default_rng(seed)
+    size = max(2, len(predictions) // 2)
+    weights = np.zeros(len(predictions))
+    for _ in range(bags):
+        bag = np.sort(rng.choice(len(predictions), size=size, replace=False))  # ranked order
+        counts, _ = greedy_selection([predictions[i] for i in bag], loss)
+        weights[bag] += np.array(counts) / sum(counts)
+    return list(weights / bags)
+
+
 @dataclass
 class Selection:
-    """The chosen members (records, counts and networks, heaviest first) and the
+    """The chosen members (records, weights and networks, heaviest first) and the
     selection's record for ``run.json``."""
 
     records: list[dict[str, Any]] = field(default_factory=list)
-    counts: list[int] = field(default_factory=list)
+    weights: list[float] = field(default_factory=list)
     networks: list[Any] = field(default_factory=list)
     record: dict[str, Any] = field(default_factory=dict)
 
@@ -65,17 +89,20 @@ class Selection:
         return len(self.records) > 1
 
 
-def select_members(search, problem, ranked: list[dict[str, Any]], choice: str) -> Selection:
+def select_members(
+    search, problem, ranked: list[dict[str, Any]], choice: str, seed: int = 0
+) -> Selection:
     """The members of the shipped model: several of the best trials, or the best alone.
 
     Args:
         search: the finished search (its :meth:`best_network` loads a trial's network).
         problem: the search problem (its validation rows and objective).
         ranked: the trials, ranked (``rank_trials``).
-        choice: ``--ensemble`` (``greedy`` or ``none``).
+        choice: ``--ensemble`` (``bagged``, ``greedy`` or ``none``).
+        seed: the bags' draws.
     """
     best = ranked[0]
-    single = Selection([best], [1], [search.best_network(best["trial_id"])])
+    single = Selection([best], [1.0], [search.best_network(best["trial_id"])])
     why = "--ensemble none" if choice == "none" else problem.why_not_ensembled()
     candidates = [t for t in ranked[:CANDIDATES] if t.get("rank") is not None]
     if why is None and len(candidates) < 2:
@@ -85,20 +112,20 @@ def select_members(search, problem, ranked: list[dict[str, Any]], choice: str) -
         return single
     networks = single.networks + [search.best_network(t["trial_id"]) for t in candidates[1:]]
     predictions = [problem.val_predictions(network) for network in networks]
-    counts, loss = greedy_selection(predictions, problem.val_loss)
-    order = sorted(
-        (i for i, n in enumerate(counts) if n), key=lambda i: (-counts[i], i)
-    )  # heaviest first, then by rank
-    total = sum(counts)
+    if choice == "bagged":
+        weights = bagged_selection(predictions, problem.val_loss, seed)
+    else:
+        counts, _ = greedy_selection(predictions, problem.val_loss)
+        weights = [n / sum(counts) for n in counts]
+    order = sorted((i for i, w in enumerate(weights) if w > 0), key=lambda i: (-weights[i], i))
+    averaged = sum(weights[i] * predictions[i] for i in order)
     record = {
         "status": "done" if len(order) > 1 else "single",
+        "method": choice,
         "candidates": len(candidates),
-        "rounds": total,
-        "score": loss,
+        "score": float(problem.val_loss(averaged)),
         "best_single_score": float(problem.val_loss(predictions[0])),
-        "members": [
-            {"trial_id": candidates[i]["trial_id"], "weight": counts[i] / total} for i in order
-        ],
+        "members": [{"trial_id": candidates[i]["trial_id"], "weight": weights[i]} for i in order],
     }
     if len(order) == 1:  # the best trial alone (or one as good)
         record["why"] = "no average of the best trials beat the best one on the validation rows"
@@ -107,7 +134,7 @@ def select_members(search, problem, ranked: list[dict[str, Any]], choice: str) -
         return single
     return Selection(
         [candidates[i] for i in order],
-        [counts[i] for i in order],
+        [weights[i] for i in order],
         [networks[i] for i in order],
         record,
     )

@@ -168,7 +168,7 @@ class TuningRun:
                 f"{self.folder.trials_csv}. Try --space fast, a smaller learning rate, or check "
                 "the data"
             )
-        selection = select_members(search, problem, ranked, self.plan.ensemble)
+        selection = select_members(search, problem, ranked, self.plan.ensemble, self.plan.seed)
         network, params = selection.networks[0], best["hyperparameters"]
         if problem.fine_tunes(params):
             with stop_on_ctrl_c(problem, self.progress, self.folder, self.info):  # Ctrl-C skips it
@@ -200,7 +200,7 @@ class TuningRun:
         model = self._scored(single, self.info["best_trial"])
         if selection.ensembled:
             self._weigh(selection)
-            ensemble = self.problem.export_ensemble(selection.networks, selection.counts)
+            ensemble = self.problem.export_ensemble(selection.networks, selection.weights)
             model = self._scored(ensemble, self.info)
         else:
             self.info["val_scores"] = self.info["best_trial"]["val_scores"]
@@ -234,4 +234,4 @@ class TuningRun:
         if not selection.ensembled:
             return problem.export(networks[0], params)
         kept = [n or s for n, s in zip(networks, selection.networks, strict=True)]
-        return problem.export_ensemble(kept, selection.counts)
+        return problem.export_ensemble(kept, selection.weights)

@@ -107,11 +107,19 @@ def ensemble_sentence(info: dict[str, Any]) -> str | None:
         if ours is not None and metric in single
         else ""
     )
+    how = SELECTED.get(ensemble.get("method", "greedy"), "chosen")
     return (
         f"the shipped model averages {len(ensemble['members'])} trials (weights in brackets): "
-        f"{members}, chosen greedily from the {ensemble['candidates']} best on the validation "
-        f"rows, so its validation scores are optimistic{compared}"
+        f"{members}, {how} from the {ensemble['candidates']} best on the validation rows, so "
+        f"its validation scores are optimistic{compared}"
     )
+
+
+# How the members were chosen, by --ensemble.
+SELECTED = {
+    "greedy": "chosen greedily",
+    "bagged": "chosen greedily over 20 random halves",
+}
 
 
 def reference_sentence(info: dict[str, Any]) -> str | None:

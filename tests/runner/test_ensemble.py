@@ -14,7 +14,7 @@ from autotune.data.tabular import load_table
 from autotune.models.mlp import build_network
 from autotune.problems.table import TabularProblem
 from autotune.problems.table_encoding import as_dataset, model_inputs
-from autotune.runner.ensemble import CANDIDATES, greedy_selection
+from autotune.runner.ensemble import BAGS, CANDIDATES, bagged_selection, greedy_selection
 from autotune.runs import RunFolder
 
 DATA = Path(__file__).parent.parent / "data"
@@ -54,6 +54,19 @@ def test_a_tie_goes_to_the_better_ranked_trial():
     assert counts == [1, 0]
 
 
+def test_bagged_selection_averages_the_selections_over_random_halves():
+    truth = np.zeros(1)
+    # The first two cancel; the others only add error, and win only bags without the first two.
+    predictions = [np.array([0.5]), np.array([-0.5]), np.array([2.0]), np.array([3.0])]
+    weights = bagged_selection(predictions, _mse(truth), seed=0)
+    assert sum(weights) == pytest.approx(1.0)
+    assert weights[0] + weights[1] > weights[2] + weights[3] > 0
+    assert bagged_selection(predictions, _mse(truth), seed=0) == weights  # seeded
+    # A bag holding both cancelling trials gives them 1 / BAGS together, half each.
+    both = bagged_selection(predictions[:2], _mse(truth), seed=0)
+    assert both == pytest.approx([0.5, 0.5]) and BAGS == 20
+
+
 @pytest.fixture(scope="module")
 def problem():
     return TabularProblem(load_table(DATA / "penguins.csv", target="species", seed=0))
@@ -71,7 +84,7 @@ def test_the_exported_ensemble_averages_its_members_and_loads_in_safe_mode(probl
     rows = problem.data.splits["val"].features
     inputs = as_dataset(model_inputs(rows, problem.data.preprocessing))
     alone = [problem.export(n, {}).predict(inputs, verbose=0) for n in (first, second)]
-    model = problem.export_ensemble([first, second], [2, 1])
+    model = problem.export_ensemble([first, second], [2 / 3, 1 / 3])
     path = tmp_path / "ensemble.keras"
     model.save(path)
     loaded = keras.saving.load_model(path, safe_mode=True)

@@ -83,7 +83,7 @@ def test_the_ensemble_sentence_names_the_members_and_compares_with_the_best_tria
         "dataset": {"task": "regression"},
         "test_scores": {"r2": 0.31},
         "best_trial": {"test_scores": {"r2": 0.27}},
-        "ensemble": {"status": "done", "candidates": 10,
+        "ensemble": {"status": "done", "candidates": 10, "method": "greedy",
                      "members": [{"trial_id": "0004", "weight": 0.6},
                                  {"trial_id": "0001", "weight": 0.4}]},
     }  # fmt: skip
@@ -92,5 +92,7 @@ def test_the_ensemble_sentence_names_the_members_and_compares_with_the_best_tria
         "chosen greedily from the 10 best on the validation rows, so its validation scores are "
         "optimistic; on the test rows its R² is 0.3100, the best trial's alone 0.2700"
     )
+    bagged = {**info, "ensemble": {**info["ensemble"], "method": "bagged"}}
+    assert "chosen greedily over 20 random halves from the 10 best" in ensemble_sentence(bagged)
     assert ensemble_sentence({**info, "ensemble": {"status": "single"}}) is None
     assert ensemble_sentence({"dataset": {"task": "regression"}}) is None
