@@ -95,9 +95,10 @@ class Refit:
             kept[position] = done[-1].pop("network", None)
             if done[-1]["status"] in ("stopped", "interrupted"):
                 break  # no time left, or Ctrl-C: the rest stay as searched
-        record.update(done[0] if len(done) == 1 and len(members) == 1 else _overall(done, len(members)))
+        alone = len(members) == 1
+        record.update(done[0] if alone else _overall(done, len(members)))
         record["rows"] = problem.labelled_rows()
-        if len(members) > 1:
+        if not alone:
             record.update(members=done, shipped=len(members))
         return kept, record
 

@@ -94,16 +94,13 @@ def ensemble_sentence(info: dict[str, Any]) -> str | None:
     ensemble = info.get("ensemble") or {}
     if ensemble.get("status") != "done":
         return None
-    members = ", ".join(
-        f"{m['trial_id']} ({m['weight']:.2f})" for m in ensemble["members"]
-    )
+    members = ", ".join(f"{m['trial_id']} ({m['weight']:.2f})" for m in ensemble["members"])
     metric = HEADLINE[info["dataset"]["task"]]
     single = (info.get("best_trial") or {}).get("test_scores") or {}
     ours = (info.get("test_scores") or {}).get(metric)
     name = "R²" if metric == "r2" else metric
     compared = (
-        f"; on the test rows its {name} is {ours:.4f}, the best trial's alone "
-        f"{single[metric]:.4f}"
+        f"; on the test rows its {name} is {ours:.4f}, the best trial's alone {single[metric]:.4f}"
         if ours is not None and metric in single
         else ""
     )
