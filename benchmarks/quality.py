@@ -9,8 +9,10 @@ only ``train.csv`` and is scored on the outer test rows:
   then ``autotune predict`` on the test rows. The other arms switch one default off each:
   ``--scaling standard`` (the old standardisation), ``--refit none`` (ship the searched model,
   trained on 64% of the rows), ``--tuner random`` (the portfolio, then random draws: no
-  refining around the best trial) and ``no portfolio`` (``--tuner random`` over the default
-  space without its portfolio: the search as it was before both);
+  refining around the best trial), ``no portfolio`` (``--tuner random`` over the default
+  space without its portfolio: the search as it was before both), ``greedy ensemble``
+  (``--ensemble greedy``: Caruana's selection without bagging) and ``no ensemble``
+  (``--ensemble none``: the best trial alone); ``--arms`` runs a subset;
 - **plain KerasTuner**: a ``RandomSearch`` as a typical user writes it (1-3 Dense ReLU layers
   of 32-256 units, dropout 0-0.5, Adam with a log-uniform learning rate, batch 32,
   EarlyStopping with patience 5 restoring the best weights, 50 epochs), on one-hot /
@@ -72,6 +74,8 @@ def chosen(names: str | None) -> dict[str, dict]:
     if unknown:
         raise SystemExit(f"--arms: unknown {', '.join(unknown)}; choose from {', '.join(ARMS)}, "
                          f"{', '.join(PEERS)}")  # fmt: skip
+    if not any(n in ARMS for n in picked):
+        raise SystemExit(f"--arms: name at least one autotune arm ({', '.join(ARMS)})")
     return {n: ARMS.get(n, {}) for n in picked if n in ARMS or n == "plain KerasTuner"}
 
 

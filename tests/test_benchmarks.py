@@ -85,6 +85,8 @@ def test_the_quality_benchmark_runs_every_arm_unless_told_which():
     assert list(quality.chosen("autotune, HistGradientBoosting")) == ["autotune"]
     with pytest.raises(SystemExit, match="unknown nope"):
         quality.chosen("autotune,nope")
+    with pytest.raises(SystemExit, match="at least one autotune arm"):
+        quality.chosen("HistGradientBoosting")
 
 
 def test_quality_benchmark_names_missing_datasets(tmp_path, data_dir, capsys):

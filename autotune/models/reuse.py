@@ -34,7 +34,7 @@ def reused_front(best_model: str, layers: int) -> keras.Model:
     """The first ``layers`` hidden blocks of a saved run's network (raw rows in -> the
     block's output), with their trained weights."""
     saved = keras.models.load_model(best_model, compile=False, safe_mode=True)
-    network = saved.get_layer("mlp")
+    network = saved.get_layer("mlp")  # an ensemble's best trial keeps the name
     names = {layer.name for layer in network.layers}
     after = f"dense_{layers + 1}" if f"dense_{layers + 1}" in names else "output"
     return keras.Model(network.inputs, network.get_layer(after).input, name=REUSED)

@@ -88,8 +88,11 @@ class Problem(ABC):
         """The search's objective of (averaged) validation predictions."""
         raise NotImplementedError(f"{type(self).__name__} does not ensemble")
 
-    def export_ensemble(self, networks: list[keras.Model], weights: list[float]) -> keras.Model:
-        """One saved model that averages the networks, weighted (the weights sum to 1)."""
+    def export_ensemble(
+        self, networks: list[keras.Model], weights: list[float], best: int | None = None
+    ) -> keras.Model:
+        """One saved model that averages the networks, weighted (the weights sum to 1);
+        ``best``: the position of the best trial's network among them, if it is one."""
         raise NotImplementedError(f"{type(self).__name__} does not ensemble")
 
     def reference(self, seed: int) -> dict[str, Any] | None:

@@ -39,6 +39,13 @@ def check_init_from(run_dir: Path, here: Preprocessing, layers: int) -> dict[str
         raise UsageError(f"{flag}: an image run; --init-from reuses a table run's layers")
     there = Preprocessing.from_dict(info["preprocessing"])
     _same_inputs(flag, there, here)
+    ensemble = info.get("ensemble") or {}
+    members = {m["trial_id"] for m in ensemble.get("members", [])}
+    if ensemble.get("status") == "done" and info["best_trial"]["trial_id"] not in members:
+        raise UsageError(
+            f"{flag}: its shipped ensemble does not hold its best trial, whose layers "
+            "--init-from reuses; rerun that search with --ensemble none"
+        )
     params = info["best_trial"]["hyperparameters"]
     hidden = int(params.get("n_layers", 0))
     if hidden < 1:

@@ -114,9 +114,11 @@ class TabularProblem(Problem):
             return float(-np.mean(np.log(np.clip(picked, 1e-7, 1.0))))
         return float(np.mean((np.ravel(predictions) - truth) ** 2))
 
-    def export_ensemble(self, networks: list[keras.Model], weights: list[float]) -> keras.Model:
+    def export_ensemble(
+        self, networks: list[keras.Model], weights: list[float], best: int | None = None
+    ) -> keras.Model:
         """The networks behind one preprocessing front-end, averaged: raw rows in."""
-        return export_model(self.preprocessor, networks, self.data.preprocessing, weights)
+        return export_model(self.preprocessor, networks, self.data.preprocessing, weights, best)
 
     def reference(self, seed: int) -> dict[str, Any]:
         """HistGradientBoosting's defaults on the same rows (:mod:`.reference`)."""

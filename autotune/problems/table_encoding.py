@@ -105,19 +105,22 @@ def export_model(
     network: Model | list[Model],
     spec: Preprocessing,
     weights: list[float] | None = None,
+    best: int | None = None,
 ) -> Model:
     """Raw columns -> predictions in the target's own units (class probabilities or values).
 
     A list of networks is an ensemble: each sees the same encoded inputs and their outputs
     are averaged, network ``i`` weighted ``weights[i]`` (the weights sum to 1; plain Keras
-    layers, so the saved model loads in safe mode).
+    layers, so the saved model loads in safe mode). The best trial's network, at position
+    ``best``, keeps its name (``mlp``, where ``--init-from`` finds it); the others are
+    ``member_<i>``.
     """
     encoded = preprocessor(preprocessor.inputs)
     if isinstance(network, list):
         total = sum(weights)
         outputs = []
         for position, (member, weight) in enumerate(zip(network, weights, strict=True)):
-            member.name = f"member_{position}"
+            member.name = "mlp" if position == best else f"member_{position}"
             scaled = layers.Rescaling(weight / total, name=f"weight_{position}")
             outputs.append(scaled(member(encoded)))
         outputs = layers.Add(name="ensemble")(outputs) if len(outputs) > 1 else outputs[0]

@@ -1,4 +1,4 @@
-"""An ensemble of the best trials (``--ensemble greedy``).
+"""An ensemble of the best trials (``--ensemble bagged``, the default, or ``greedy``).
 
 Greedy ensemble selection with replacement (Caruana et al., 2004; AutoGluon's and
 auto-sklearn's final step): start from nothing and, :data:`ROUNDS` times, add the trial whose
@@ -12,8 +12,9 @@ probabilities, or the mean squared error of the averaged standardised prediction
 and averages the weights (Caruana et al.'s remedy for a small validation set).
 
 The ensemble's validation score is optimistic (its weights were chosen on those rows); its
-test score, on rows neither the search nor the selection saw, is not. When the best trial alone
-is as good as any average, it is shipped alone.
+test score, on rows neither the search nor the selection saw, is not. When the selection keeps
+one trial, the best trial is shipped alone. A bagged selection's average may score a little
+below the greedy one on the validation rows: it trusts them less.
 """
 
 from __future__ import annotations
@@ -76,9 +77,11 @@ def bagged_selection(
 
 @dataclass
 class Selection:
-    """The chosen members (records, weights and networks, heaviest first) and the
-    selection's record for ``run.json``."""
+    """The chosen members (records, weights and networks, heaviest first), the best trial's
+    own network (a member or not) and the selection's record for ``run.json``."""
 
+    best: Any = None
+    best_id: str = ""
     records: list[dict[str, Any]] = field(default_factory=list)
     weights: list[float] = field(default_factory=list)
     networks: list[Any] = field(default_factory=list)
@@ -87,6 +90,12 @@ class Selection:
     @property
     def ensembled(self) -> bool:
         return len(self.records) > 1
+
+    @property
+    def best_position(self) -> int | None:
+        """Where the best trial is among the members (None: not one of them)."""
+        ids = [r["trial_id"] for r in self.records]
+        return ids.index(self.best_id) if self.best_id in ids else None
 
 
 def select_members(
@@ -102,7 +111,8 @@ def select_members(
         seed: the bags' draws.
     """
     best = ranked[0]
-    single = Selection([best], [1.0], [search.best_network(best["trial_id"])])
+    network = search.best_network(best["trial_id"])
+    single = Selection(network, best["trial_id"], [best], [1.0], [network])
     why = "--ensemble none" if choice == "none" else problem.why_not_ensembled()
     candidates = [t for t in ranked[:CANDIDATES] if t.get("rank") is not None]
     if why is None and len(candidates) < 2:
@@ -120,19 +130,27 @@ def select_members(
     order = sorted((i for i, w in enumerate(weights) if w > 0), key=lambda i: (-weights[i], i))
     averaged = sum(weights[i] * predictions[i] for i in order)
     record = {
-        "status": "done" if len(order) > 1 else "single",
+        "status": "done",
         "method": choice,
         "candidates": len(candidates),
         "score": float(problem.val_loss(averaged)),
         "best_single_score": float(problem.val_loss(predictions[0])),
         "members": [{"trial_id": candidates[i]["trial_id"], "weight": weights[i]} for i in order],
     }
-    if len(order) == 1:  # the best trial alone (or one as good)
-        record["why"] = "no average of the best trials beat the best one on the validation rows"
-        record["members"] = [{"trial_id": best["trial_id"], "weight": 1.0}]
+    if len(order) == 1:
+        # The best trial alone: no average beat it on the validation rows (the one trial kept
+        # is the best, or one level with it on the search's own score).
+        record.update(
+            status="single",
+            score=record["best_single_score"],
+            why="no average of the best trials beat the best one on the validation rows",
+            members=[{"trial_id": best["trial_id"], "weight": 1.0}],
+        )
         single.record = record
         return single
     return Selection(
+        network,
+        best["trial_id"],
         [candidates[i] for i in order],
         [weights[i] for i in order],
         [networks[i] for i in order],

@@ -94,7 +94,10 @@ class Refit:
             done.append(self._member(member, end))
             kept[position] = done[-1].pop("network", None)
             if done[-1]["status"] in ("stopped", "interrupted"):
-                break  # no time left, or Ctrl-C: the rest stay as searched
+                if position + 1 < len(members):  # the rest stay as searched
+                    record["untried"] = {"members": len(members) - position - 1,
+                                         "why": done[-1]["status"]}  # fmt: skip
+                break
         alone = len(members) == 1
         record.update(done[0] if alone else _overall(done, len(members)))
         record["rows"] = problem.labelled_rows()

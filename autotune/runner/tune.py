@@ -169,7 +169,7 @@ class TuningRun:
                 "the data"
             )
         selection = select_members(search, problem, ranked, self.plan.ensemble, self.plan.seed)
-        network, params = selection.networks[0], best["hyperparameters"]
+        network, params = selection.best, best["hyperparameters"]
         if problem.fine_tunes(params):
             with stop_on_ctrl_c(problem, self.progress, self.folder, self.info):  # Ctrl-C skips it
                 self.info["fine_tune"] = problem.fine_tune(
@@ -198,9 +198,11 @@ class TuningRun:
         keys = ("trial_id", "score", "best_epoch", "epochs_run", "hyperparameters")
         self.info["best_trial"] = {k: best.get(k) for k in keys}
         model = self._scored(single, self.info["best_trial"])
+        self._weigh(selection)
         if selection.ensembled:
-            self._weigh(selection)
-            ensemble = self.problem.export_ensemble(selection.networks, selection.weights)
+            ensemble = self.problem.export_ensemble(
+                selection.networks, selection.weights, selection.best_position
+            )
             model = self._scored(ensemble, self.info)
         else:
             self.info["val_scores"] = self.info["best_trial"]["val_scores"]
@@ -217,9 +219,9 @@ class TuningRun:
         return model
 
     def _weigh(self, selection) -> None:
-        """The members' weights in their trial records (``trials.csv``'s ensemble_weight)."""
-        for member in selection.record["members"]:
-            self.records[member["trial_id"]]["ensemble_weight"] = round(member["weight"], 4)
+        """The shipped trials' weights in their records (``trials.csv``'s ensemble_weight)."""
+        for member in selection.record.get("members", []):
+            self.records[member["trial_id"]]["ensemble_weight"] = float(f"{member['weight']:.4g}")
         self.folder.write_trials_csv(list(self.records.values()), DIRECTION)
 
     def _refit(self, problem, selection, searched):
@@ -234,4 +236,4 @@ class TuningRun:
         if not selection.ensembled:
             return problem.export(networks[0], params)
         kept = [n or s for n, s in zip(networks, selection.networks, strict=True)]
-        return problem.export_ensemble(kept, selection.weights)
+        return problem.export_ensemble(kept, selection.weights, selection.best_position)

@@ -50,41 +50,48 @@ def _members_refit(refit: dict[str, Any], unit: str) -> str:
     """An ensemble's refit: how many members were retrained, and why the others were not."""
     shipped, retrained = refit["shipped"], refit.get("retrained", 0)
     others = [m for m in refit["members"] if m["status"] != "done"]
-    why = sorted({_MEMBER_WHY.get(m["status"], m["status"]) for m in others})
-    rest = len(refit["members"]) - retrained
-    unseen = shipped - len(refit["members"])
-    reasons = [f"{rest} {'was' if rest == 1 else 'were'} {' or '.join(why)}"] if rest else []
-    if unseen:
-        reasons.append(f"{unseen} had no time left")
+    reasons = [
+        f"{count} {_MEMBER_WHY.get(status, status)}"
+        for status, count in sorted(_counted(m["status"] for m in others).items())
+    ]
+    untried = refit.get("untried")
+    if untried:
+        why = "after Ctrl-C" if untried["why"] == "interrupted" else "for lack of time"
+        reasons.append(f"{untried['members']} not tried {why}")
+    kept = f"trained on {refit['train_rows']} {unit} ({'; '.join(reasons)})"
     if not retrained:
-        return (
-            f"the shipped ensemble's {shipped} members are the searched ones, trained on "
-            f"{refit['train_rows']} {unit} ({'; '.join(reasons)})"
-        )
+        return f"the shipped ensemble's {shipped} members are the searched ones, {kept}"
+    other = shipped - retrained
     done = (
         f"all {shipped} members of the shipped ensemble were"
         if refit["status"] == "done"
         else f"{retrained} of the shipped ensemble's {shipped} members were"
     )
-    other = shipped - retrained
     tail = (
         f"; the other {other} {'is the searched one' if other == 1 else 'are the searched ones'}"
-        f", trained on {refit['train_rows']} {unit} ({'; '.join(reasons)})"
+        f", {kept}"
     )
     return (
         f"{done} retrained on all {refit['rows']} labelled {unit} (train + validation + test) "
         f"for their trials' best epochs, in {refit['seconds']:.0f} s"
         + (tail if refit["status"] == "partial" else "")
-        + "; the scores above are the searched ensemble's, measured before, on rows it had "
-        "not seen"
+        + "; the scores above are the searched ensemble's, measured before the refit, on rows "
+        "it had not trained on"
     )
 
 
+def _counted(statuses) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for status in statuses:
+        counts[status] = counts.get(status, 0) + 1
+    return counts
+
+
 _MEMBER_WHY = {
-    "skipped": "skipped (no time left for it)",
+    "skipped": "skipped for lack of time",
     "stopped": "stopped at the time budget",
     "interrupted": "interrupted (Ctrl-C)",
-    "diverged": "dropped (its loss became NaN)",
+    "diverged": "dropped for a NaN loss",
 }
 
 
@@ -135,8 +142,11 @@ def reference_sentence(info: dict[str, Any]) -> str | None:
     where = "above" if gap > 0 else "below" if gap < 0 else "level with"
     amount = f"{abs(gap):.3f} " if gap else ""
     name = "R²" if metric == "r2" else metric
+    optimistic = split == "val" and (info.get("ensemble") or {}).get("status") == "done"
     return (
         f"the best network is {amount}{where} {reference['description']} on the {split} rows "
         f"({name} {ours:.4f} against {theirs:.4f}; both trained on the same "
-        f"{reference['train_rows']} rows)"
+        f"{reference['train_rows']} rows"
+        + ("; the ensemble's weights were chosen on these rows" if optimistic else "")
+        + ")"
     )

@@ -1,5 +1,6 @@
-"""``--ensemble greedy`` (the default): the shipped model averages the best trials, chosen by
-greedy selection with replacement on the validation rows, in one safe-mode ``.keras`` file."""
+"""``--ensemble bagged`` (the default) and ``greedy``: the shipped model averages the best
+trials, chosen by greedy selection with replacement on the validation rows (over random halves
+of the candidates, for bagged), in one safe-mode ``.keras`` file."""
 
 from __future__ import annotations
 
@@ -106,7 +107,8 @@ def test_a_run_records_its_members_their_weights_and_the_best_trials_own_scores(
     assert ensemble["status"] in ("done", "single")
     assert ensemble["candidates"] <= CANDIDATES
     assert sum(m["weight"] for m in ensemble["members"]) == pytest.approx(1.0)
-    assert ensemble["score"] <= ensemble["best_single_score"] + 1e-9
+    if ensemble["method"] == "greedy" or ensemble["candidates"] == 2:  # every bag the same
+        assert ensemble["score"] <= ensemble["best_single_score"] + 1e-9
     assert set(info["best_trial"]["test_scores"]) == set(info["test_scores"])
     with open(folder.trials_csv, encoding="utf-8") as handle:
         rows = list(csv.DictReader(handle))

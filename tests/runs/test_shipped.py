@@ -45,6 +45,14 @@ def test_the_reference_sentence_says_above_below_or_level():
     assert "0.100 below" in reference_sentence(_info(0.4, 0.5, "regression"))
     assert "R² 0.4000" in reference_sentence(_info(0.4, 0.5, "regression"))
     assert reference_sentence(_info(0.9, 0.9)).startswith("the best network is level with")
+    # Without test rows, an ensemble's validation score is said to be its selection's.
+    on_val = {"dataset": {"task": "classification"}, "val_scores": {"accuracy": 0.9},
+              "ensemble": {"status": "done"}, "reference": {"description": "gradient boosting",
+              "train_rows": 220, "val_scores": {"accuracy": 0.8}}}  # fmt: skip
+    assert reference_sentence(on_val).endswith(
+        "on the val rows (accuracy 0.9000 against 0.8000; both trained on the same 220 rows; "
+        "the ensemble's weights were chosen on these rows)"
+    )
 
 
 def test_a_skipped_refit_without_an_estimate_and_a_diverged_one():
@@ -67,15 +75,19 @@ def test_an_ensembles_refit_says_how_many_members_were_retrained_and_why_not_the
         {"trial_id": "c", "status": "done"}]}  # fmt: skip
     assert "2 of the shipped ensemble's 3 members were retrained" in refit_sentence(partial)
     assert (
-        "the other 1 is the searched one, trained on 220 rows (1 was skipped (no time left for "
-        "it))" in refit_sentence(partial)
+        "the other 1 is the searched one, trained on 220 rows (1 skipped for lack of time)"
+        in refit_sentence(partial)
     )
-    stopped = {**MEMBERS, "status": "stopped", "retrained": 0, "members": [
-        {"trial_id": "a", "status": "stopped"}]}  # fmt: skip
+    stopped = {**MEMBERS, "status": "stopped", "retrained": 0,
+               "members": [{"trial_id": "a", "status": "stopped"}],
+               "untried": {"members": 2, "why": "stopped"}}  # fmt: skip
     assert refit_sentence(stopped) == (
-        "the shipped ensemble's 3 members are the searched ones, trained on 220 rows (1 was "
-        "stopped at the time budget; 2 had no time left)"
+        "the shipped ensemble's 3 members are the searched ones, trained on 220 rows (1 "
+        "stopped at the time budget; 2 not tried for lack of time)"
     )
+    interrupted = {**stopped, "members": [{"trial_id": "a", "status": "interrupted"}],
+                   "untried": {"members": 2, "why": "interrupted"}}  # fmt: skip
+    assert "(1 interrupted (Ctrl-C); 2 not tried after Ctrl-C)" in refit_sentence(interrupted)
 
 
 def test_the_ensemble_sentence_names_the_members_and_compares_with_the_best_trial():
