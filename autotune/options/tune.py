@@ -106,9 +106,9 @@ class TuneOptions:
     )
     refit: str = option(
         "all",
-        "Tables: after the test score is measured, retrain the best configuration on every "
-        "labelled row (train + validation + test) for the epochs its trial needed, and ship "
-        "that model; none ships the searched model.",
+        "Tables: after the test score is measured, retrain the shipped configuration (each "
+        "ensemble member's) on every labelled row (train + validation + test) for the epochs "
+        "its trial needed, and ship that model; none ships the searched model.",
         choices=REFITS,
     )
     ensemble: str = option(

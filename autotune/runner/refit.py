@@ -55,8 +55,8 @@ def reserve(plan: TunePlan, budget: Budget, estimates: list[float | None]) -> fl
 
 
 class Refit:
-    """The best configuration retrained on every labelled row; Ctrl-C (:meth:`request_stop`)
-    stops it after its batch and the searched model is shipped."""
+    """The shipped configurations retrained on every labelled row; Ctrl-C
+    (:meth:`request_stop`) stops it after its batch and the searched members are shipped."""
 
     def __init__(
         self, problem: Problem, plan: TunePlan, budget: Budget, progress, reserved: float = 0.0
