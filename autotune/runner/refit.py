@@ -83,15 +83,10 @@ class Refit:
         if not all(member.get("best_epoch") for member in members):
             record["why"] = "a shipped trial has no best epoch"
             return kept, record
-        end = None
-        if self.budget.deadline is not None:
-            # The reserved seconds are the refit's even when the last trial's stop ran into
-            # them (as it runs past the budget's end when nothing is reserved).
-            end = time.monotonic() + max(self.budget.deadline - time.monotonic(), self.reserved)
-            self.stopper.deadline = end
-        done = []
+        done: list[dict[str, Any]] = []
         for position, member in enumerate(members):
-            done.append(self._member(member, end))
+            spent = sum(d.get("seconds", 0.0) for d in done)  # the reserve's part used so far
+            done.append(self._member(member, spent))
             kept[position] = done[-1].pop("network", None)
             if done[-1]["status"] in ("stopped", "interrupted"):
                 if position + 1 < len(members):  # the rest stay as searched
@@ -105,8 +100,9 @@ class Refit:
             record.update(members=done, shipped=len(members))
         return kept, record
 
-    def _member(self, member: dict[str, Any], end: float | None) -> dict[str, Any]:
-        """One member's refit: its record (``network``: the retrained one, when done)."""
+    def _member(self, member: dict[str, Any], spent: float) -> dict[str, Any]:
+        """One member's refit, ``spent`` seconds into the refit: its record (``network``:
+        the retrained one, when done)."""
         epochs = int(member["best_epoch"])
         estimate = refit_seconds(member, self.problem)
         record = {
@@ -114,10 +110,15 @@ class Refit:
             "epochs": epochs,
             "estimated_seconds": _rounded(estimate),
         }
-        if end is not None:
-            left = end - time.monotonic()
+        deadline = self.budget.deadline
+        if deadline is not None:
+            # The reserved seconds are the refit's even when the last trial's stop (or the
+            # ensemble's selection) ran into them, as it runs past the budget's end when
+            # nothing is reserved.
+            left = max(deadline - time.monotonic(), self.reserved - spent)
             if estimate is None or estimate > left:
                 return {**record, "status": "skipped", "seconds_left": round(max(left, 0.0), 1)}
+            self.stopper.deadline = time.monotonic() + left
         self.progress.log(
             f"refit: trial {member['trial_id']}'s configuration on all "
             f"{self.problem.labelled_rows()} labelled rows for {epochs} epochs"

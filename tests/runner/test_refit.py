@@ -67,6 +67,10 @@ def test_a_refit_that_does_not_fit_in_the_time_left_is_skipped(data_dir, problem
     # Seconds reserved for it are its own, even when the last trial ran into them.
     networks, record = Refit(problem, _plan(data_dir), spent, progress, reserved=60).run([BEST])
     assert networks[0] is not None and record["status"] == "done" and record["epochs"] == 5
+    # ... all of them: a reserve of exactly the estimate (as the search keeps) is enough.
+    exact = refit_seconds(BEST, problem)
+    networks, record = Refit(problem, _plan(data_dir), spent, progress, exact).run([BEST])
+    assert record["status"] == "done"
 
 
 def test_an_ensemble_refits_its_members_heaviest_first_while_the_time_lasts(data_dir, problem):
