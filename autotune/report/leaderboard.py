@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from autotune.report.run_data import RunData
-from autotune.runs.shipped import SELECTED
+from autotune.runs.shipped import selection_words
 from autotune.vocabulary import extras_of, image_base, initializer_of, pyramid_widths, resolve
 
 # The validation metric shown beside the score, by task.
@@ -77,8 +77,11 @@ def _ensemble(
     if not ensemble or ensemble.get("status") != "done":
         return None
     shown = metric.removeprefix("val_") if metric else None
-    how = SELECTED.get(ensemble.get("method", "greedy"), "chosen")
-    return {**ensemble, "how": how, "metric": (info.get("val_scores") or {}).get(shown)}
+    return {
+        **ensemble,
+        "how": selection_words(ensemble),
+        "metric": (info.get("val_scores") or {}).get(shown),
+    }
 
 
 def _reference(reference: dict[str, Any] | None, metric: str | None) -> dict[str, Any] | None:

@@ -235,5 +235,8 @@ class TuningRun:
         params = selection.records[0]["hyperparameters"]
         if not selection.ensembled:
             return problem.export(networks[0], params)
-        kept = [n or s for n, s in zip(networks, selection.networks, strict=True)]
+        kept = [
+            member if refitted is None else refitted
+            for refitted, member in zip(networks, selection.networks, strict=True)
+        ]
         return problem.export_ensemble(kept, selection.weights, selection.best_position)

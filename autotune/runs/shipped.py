@@ -4,6 +4,7 @@ terminal and the report say the same sentences. No TensorFlow here."""
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import Any
 
 # The score a sentence compares on: accuracy, or R² for regression (higher is better).
@@ -52,7 +53,7 @@ def _members_refit(refit: dict[str, Any], unit: str) -> str:
     others = [m for m in refit["members"] if m["status"] != "done"]
     reasons = [
         f"{count} {_MEMBER_WHY.get(status, status)}"
-        for status, count in sorted(_counted(m["status"] for m in others).items())
+        for status, count in sorted(Counter(m["status"] for m in others).items())
     ]
     untried = refit.get("untried")
     if untried:
@@ -80,13 +81,6 @@ def _members_refit(refit: dict[str, Any], unit: str) -> str:
     )
 
 
-def _counted(statuses) -> dict[str, int]:
-    counts: dict[str, int] = {}
-    for status in statuses:
-        counts[status] = counts.get(status, 0) + 1
-    return counts
-
-
 _MEMBER_WHY = {
     "skipped": "skipped for lack of time",
     "stopped": "stopped at the time budget",
@@ -111,11 +105,10 @@ def ensemble_sentence(info: dict[str, Any]) -> str | None:
         if ours is not None and metric in single
         else ""
     )
-    how = SELECTED.get(ensemble.get("method", "greedy"), "chosen")
     return (
         f"the shipped model averages {len(ensemble['members'])} trials (weights in brackets): "
-        f"{members}, {how} from the {ensemble['candidates']} best on the validation rows, so "
-        f"its validation scores are optimistic{compared}"
+        f"{members}, {selection_words(ensemble)} from the {ensemble['candidates']} best on "
+        f"the validation rows, so its validation scores are optimistic{compared}"
     )
 
 
@@ -124,6 +117,11 @@ SELECTED = {
     "greedy": "chosen greedily",
     "bagged": "chosen greedily over 20 random halves",
 }
+
+
+def selection_words(ensemble: dict[str, Any]) -> str:
+    """How an ensemble's members were chosen, in words (runs before ``method`` were greedy)."""
+    return SELECTED.get(ensemble.get("method", "greedy"), "chosen")
 
 
 def reference_sentence(info: dict[str, Any]) -> str | None:
