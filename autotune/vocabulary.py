@@ -31,7 +31,7 @@ INITIALIZERS = (
     "lecun_normal",
     "random_normal",
 )
-OPTIMIZERS = ("sgd", "adam", "rmsprop", "adagrad")
+OPTIMIZERS = ("sgd", "adam", "adamw", "rmsprop", "adagrad")
 # Activation families the diagnostics treat alike.
 RELU_FAMILY = ("relu", "leaky_relu")  # units can die: zero output, zero gradient
 SATURATING = ("sigmoid", "tanh")  # units can saturate: flat ends, vanishing derivative
@@ -41,6 +41,8 @@ TASKS = ("auto", "classification", "regression")
 # How a table's numbers are scaled: ``robust`` (median and quartiles, then a smooth clip,
 # RealMLP's inputs; Holzmüller et al. 2024) or ``standard`` (mean and standard deviation).
 SCALINGS = ("robust", "standard")
+# How a table's numeric columns reach the hidden layers (:mod:`autotune.models.embeddings`).
+NUM_EMBEDDINGS = ("none", "periodic", "piecewise_linear")
 
 # The search objective: the validation loss *without* the L1/L2 penalty that Keras adds to
 # val_loss, so that trials with different penalties compare fairly. Lower is better.
@@ -53,6 +55,13 @@ def objective_name(task: str) -> str:
 
 
 MLP_PARAMS: dict[str, Param] = {
+    "num_embedding": Param(
+        "none",
+        "tables: each numeric column embedded before the hidden layers (periodic: learnt "
+        "frequencies, RealMLP's PBLD; piecewise_linear: bins from the training quantiles)",
+        values=NUM_EMBEDDINGS,
+        kind=str,
+    ),
     "n_layers": Param(2, "number of hidden layers", low=0, high=64, kind=int),
     "units": Param(64, "width of the first hidden layer", low=1, high=8192, kind=int),
     "shrink": Param(
@@ -76,6 +85,19 @@ MLP_PARAMS: dict[str, Param] = {
     "optimizer": Param("adam", "optimizer", values=OPTIMIZERS, kind=str),
     "learning_rate": Param(1e-3, "optimizer learning rate", low=1e-7, high=10.0),
     "momentum": Param(0.0, "momentum (sgd only)", low=0.0, high=0.999),
+    "weight_decay": Param(
+        0.02,
+        "decoupled weight decay (adamw only): each step shrinks the weights by learning rate "
+        "x weight_decay",
+        low=0.0,
+        high=10.0,
+    ),
+    "label_smoothing": Param(
+        0.0,
+        "classification: the training targets' share spread evenly over the classes (0 = off)",
+        low=0.0,
+        high=0.5,
+    ),
     "clipnorm": Param(0.0, "gradient clipping by norm (0 = off)", low=0.0, high=1e6),
     "batch_size": Param(32, "mini-batch size", low=1, high=65536, kind=int),
     "lr_schedule": Param(
@@ -88,11 +110,15 @@ MLP_PARAMS: dict[str, Param] = {
 }
 
 
+# Entries that act only in classification: a regression search leaves them out of its space.
+CLASSIFICATION_ONLY = ("label_smoothing",)
+
 # Entries that act only under some values of another (a parent): a space draws them only
 # there (KerasTuner's conditional hyperparameters), and a trial's values leave them out
 # elsewhere.
 CONDITIONS: dict[str, tuple[str, tuple[Any, ...]]] = {
     "momentum": ("optimizer", ("sgd",)),
+    "weight_decay": ("optimizer", ("adamw",)),
     "warmup_epochs": ("lr_schedule", ("warmup", "warmup_cosine")),
 }
 
@@ -195,10 +221,15 @@ def image_base(values: dict[str, Any]) -> str:
 
 def extras_of(p: dict[str, Any]) -> list[str]:
     """The levers a trial switched on, in words: ``residual``, ``dropout 0.2``, ``cosine``."""
-    extras = [name for name in ("batch_norm", "residual") if p[name]]
+    extras = [p["num_embedding"]] if p["num_embedding"] != "none" else []
+    extras += [name for name in ("batch_norm", "residual") if p[name]]
     extras += [f"{n} {p[n]:g}" for n in ("dropout", "l1", "l2", "clipnorm") if p[n]]
     if p["optimizer"] == "sgd" and p["momentum"]:
         extras.append(f"momentum {p['momentum']:g}")
+    if p["optimizer"] == "adamw":
+        extras.append(f"weight_decay {p['weight_decay']:g}")
+    if p["label_smoothing"]:
+        extras.append(f"label_smoothing {p['label_smoothing']:g}")
     if p["lr_schedule"] != "constant":
         warm = f" {p['warmup_epochs']}" if p["lr_schedule"].startswith("warmup") else ""
         extras.append(f"{p['lr_schedule']}{warm}")

@@ -12,7 +12,9 @@ only ``train.csv`` and is scored on the outer test rows:
   refining around the best trial), ``no portfolio`` (``--tuner random`` over the default
   space without its portfolio: the search as it was before both), ``greedy ensemble``
   (``--ensemble greedy``: Caruana's selection without bagging) and ``no ensemble``
-  (``--ensemble none``: the best trial alone); ``--arms`` runs a subset;
+  (``--ensemble none``: the best trial alone), ``no embeddings``, ``no label smoothing`` and
+  ``no adamw`` (the default space without ``num_embedding``, ``label_smoothing`` or AdamW and
+  its ``weight_decay``, in its entries and its portfolio); ``--arms`` runs a subset;
 - **plain KerasTuner**: a ``RandomSearch`` as a typical user writes it (1-3 Dense ReLU layers
   of 32-256 units, dropout 0-0.5, Adam with a log-uniform learning rate, batch 32,
   EarlyStopping with patience 5 restoring the best weights, 50 epochs), on one-hot /
@@ -61,6 +63,9 @@ ARMS = {
     "no portfolio": {"tuner": "random", "space": "mlp without portfolio"},
     "greedy ensemble": {"ensemble": "greedy"},
     "no ensemble": {"ensemble": "none"},
+    "no embeddings": {"space": "mlp without embeddings"},
+    "no label smoothing": {"space": "mlp without label smoothing"},
+    "no adamw": {"space": "mlp without adamw"},
 }
 PEERS = ("plain KerasTuner", "sklearn MLP", "HistGradientBoosting")
 
@@ -171,6 +176,44 @@ def _plain_keras_tuner(train_csv: Path, test, budget: float, seed: int, workdir:
     return {"scores": scores, "seconds": seconds, "trials": len(tuner.oracle.trials)}
 
 
+# What each "without" arm takes out of the default space: entries, and values of entries
+# (the portfolio's uses become the entry's default).
+REMOVED = {
+    "embeddings": ({"num_embedding"}, {}),
+    "label smoothing": ({"label_smoothing"}, {}),
+    "adamw": ({"weight_decay"}, {"optimizer": "adamw"}),
+}
+
+
+def _reduced_space(name: str):
+    """The default space without its portfolio, or without one of its levers (``mlp without
+    embeddings``, ``... label smoothing``, ``... adamw``), in its entries and its portfolio."""
+    import dataclasses
+
+    from autotune.spaces import load_space
+
+    space = load_space("mlp")
+    if name == "mlp without portfolio":
+        return dataclasses.replace(space, portfolio=[])
+    names, values = REMOVED[name.removeprefix("mlp without ")]
+    entries = {}
+    for entry, spec in space.hyperparameters.items():
+        if entry in names:
+            continue
+        if entry in values:
+            spec = {**spec, "values": [v for v in spec["values"] if v != values[entry]]}
+        entries[entry] = spec
+    portfolio = [
+        {
+            k: (space.hyperparameters[k]["default"] if values.get(k) == v else v)
+            for k, v in configuration.items()
+            if k not in names
+        }
+        for configuration in space.portfolio
+    ]
+    return dataclasses.replace(space, hyperparameters=entries, portfolio=portfolio)
+
+
 def _autotune(train_csv: Path, test, budget: float, seed: int, out: Path, **options) -> dict:
     from rich.console import Console
 
@@ -179,12 +222,8 @@ def _autotune(train_csv: Path, test, budget: float, seed: int, out: Path, **opti
     from autotune.runner import run_search
     from autotune.runs import RunFolder
 
-    if options.get("space") == "mlp without portfolio":
-        import dataclasses
-
-        from autotune.spaces import load_space
-
-        options = {**options, "space": dataclasses.replace(load_space("mlp"), portfolio=[])}
+    if str(options.get("space", "")).startswith("mlp without"):
+        options = {**options, "space": _reduced_space(options["space"])}
     started = time.perf_counter()
     plan = TuneOptions(data=train_csv, time_budget=budget, seed=seed, out=out, **options)
     info = run_search(plan.resolve(), progress_console=Console(file=io.StringIO()))

@@ -80,7 +80,7 @@ def test_the_quality_benchmark_runs_every_arm_unless_told_which():
     from benchmarks import quality
 
     every = ("autotune | standard scaling | no refit | random tuner | no portfolio | greedy "
-             "ensemble | no ensemble")  # fmt: skip
+             "ensemble | no ensemble | no embeddings | no label smoothing | no adamw")  # fmt: skip
     assert " | ".join(quality.chosen(None)) == every + " | plain KerasTuner"
     assert list(quality.chosen("autotune, HistGradientBoosting")) == ["autotune"]
     with pytest.raises(SystemExit, match="unknown nope"):
@@ -149,3 +149,19 @@ def test_seconds_to_near_best():
     ]
     assert seconds_to_near_best(records) == 6.0
     assert seconds_to_near_best([{"score": None, "fit_seconds": 1.0}]) is None
+
+
+def test_the_no_embeddings_arm_searches_the_default_space_without_them():
+    from autotune.spaces import load_space
+    from benchmarks import quality
+
+    reduced = quality._reduced_space("mlp without embeddings")
+    assert "num_embedding" in load_space("mlp")
+    assert "num_embedding" not in reduced
+    assert not any("num_embedding" in c for c in reduced.portfolio)
+    assert len(reduced.portfolio) == len(load_space("mlp").portfolio)
+    adam = quality._reduced_space("mlp without adamw")
+    assert "adamw" not in adam.hyperparameters["optimizer"]["values"] and "weight_decay" not in adam
+    assert adam.portfolio[0]["optimizer"] == "adam" and "weight_decay" not in adam.portfolio[0]
+    plain = quality._reduced_space("mlp without label smoothing")
+    assert "label_smoothing" not in plain and "label_smoothing" not in plain.portfolio[0]

@@ -7,6 +7,7 @@ from typing import Any
 
 from autotune.backend import keras, kt
 
+from autotune.models.embeddings import NumericFeatures, embedded
 from autotune.models.fitting import FitNotes, fit_trial
 from autotune.models.head import compile_network, hidden_layers
 from autotune.models.reuse import frozen_copy
@@ -14,17 +15,25 @@ from autotune.vocabulary import resolve
 
 
 def build_network(
-    params: dict[str, Any], n_inputs: int, n_outputs: int, task: str, front=None
+    params: dict[str, Any],
+    n_inputs: int,
+    n_outputs: int,
+    task: str,
+    front=None,
+    numeric: NumericFeatures | None = None,
 ) -> keras.Model:
     """A compiled MLP for the given hyperparameters (see :mod:`autotune.vocabulary`).
 
     Args:
         front: reused first hidden layers (a frozen copy of :func:`autotune.models.reuse.
             reused_front`'s model) that the trial's own hidden layers sit on; None for none.
+            They start from the encoded columns, so ``num_embedding`` does not apply.
+        numeric: where the numeric columns are and their bins, for ``num_embedding``; None:
+            no numeric columns to embed (an image's features).
     """
     p = resolve(params)
     inputs = keras.Input(shape=(n_inputs,), name="features")
-    x = inputs if front is None else front(inputs)
+    x = embedded(inputs, p["num_embedding"], numeric) if front is None else front(inputs)
     return compile_network(inputs, hidden_layers(x, p), p, n_outputs, task, name="mlp")
 
 
@@ -42,6 +51,8 @@ class MLPHyperModel(kt.HyperModel):
             features before the supervised fit (:mod:`autotune.models.pretrain`); None: no.
         front: reused first hidden layers from an earlier run (:mod:`autotune.models.reuse`):
             each trial starts from a copy, frozen first, then fine-tuned; None: none.
+        numeric: the numeric columns' place and bins (:func:`autotune.models.embeddings.
+            numeric_features`), for the trials' ``num_embedding``.
     """
 
     def __init__(
@@ -53,6 +64,7 @@ class MLPHyperModel(kt.HyperModel):
         diagnostics: bool = True,
         pretrain: str | None = None,
         front: keras.Model | None = None,
+        numeric: NumericFeatures | None = None,
     ):
         super().__init__(name="mlp", tunable=True)
         self.n_inputs, self.n_outputs, self.task = n_inputs, n_outputs, task
@@ -60,10 +72,13 @@ class MLPHyperModel(kt.HyperModel):
         self.diagnostics = diagnostics
         self.pretrain = pretrain
         self.front = front
+        self.numeric = numeric
 
     def build(self, hp: kt.HyperParameters) -> keras.Model:
         front = frozen_copy(self.front) if self.front is not None else None
-        return build_network(hp.values, self.n_inputs, self.n_outputs, self.task, front)
+        return build_network(
+            hp.values, self.n_inputs, self.n_outputs, self.task, front, self.numeric
+        )
 
     def fit(
         self,

@@ -61,7 +61,7 @@ def prepare_table(plan: TunePlan) -> Prepared:
         from autotune.problems.init_from import check_init_from
 
         init_from = check_init_from(plan.init_from, data.preprocessing, plan.init_layers)
-    return Prepared(data, space, init_from=init_from)
+    return Prepared(data, space.for_task(data.preprocessing.task), init_from=init_from)
 
 
 def prepare_images(plan: TunePlan) -> Prepared:

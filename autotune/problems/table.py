@@ -11,6 +11,7 @@ import numpy as np
 from autotune.data.columns import normalise_labels
 from autotune.data.tabular import TabularData
 from autotune.errors import UsageError
+from autotune.models.embeddings import numeric_features
 from autotune.models.fitting import fit_trial
 from autotune.models.mlp import MLPHyperModel, build_network
 from autotune.models.reuse import reused_front
@@ -47,6 +48,8 @@ class TabularProblem(Problem):
             (encode(self.preprocessor, s.features, spec), spec.encode_target(s.target))
             for s in (data.splits["train"], data.splits["val"])
         )
+        # The numeric columns come first in the encoded vector; their bins are the training rows'.
+        self.numeric = numeric_features(self.train[0], len(spec.numeric))
         self.front = None
         if init_from is not None:  # checked: same encoded inputs
             self.front = reused_front(init_from["best_model"], init_from["layers"])
@@ -66,6 +69,7 @@ class TabularProblem(Problem):
             fit_callbacks=fit_callbacks,
             pretrain=self.pretrain,
             front=self.front,
+            numeric=self.numeric,
         )
 
     def why_not_refitted(self) -> str | None:
@@ -85,7 +89,7 @@ class TabularProblem(Problem):
                 (encode(self.preprocessor, test.features, spec), spec.encode_target(test.target))
             )
         x, y = (np.concatenate(arrays) for arrays in zip(*parts, strict=True))
-        network = build_network(params, x.shape[1], spec.n_outputs, spec.task)
+        network = build_network(params, x.shape[1], spec.n_outputs, spec.task, numeric=self.numeric)
         fit_trial(
             network,
             resolve(params),

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 from dataclasses import dataclass, field
 from typing import Any
 
-from autotune.vocabulary import CONDITIONS
+from autotune.vocabulary import CLASSIFICATION_ONLY, CONDITIONS
 
 DEFAULT_SPACE = "mlp"
 
@@ -40,6 +41,18 @@ class SearchSpace:
             with scope:
                 _declare(hp, name, self.hyperparameters[name])
         return hp
+
+    def for_task(self, task: str) -> SearchSpace:
+        """This space without the entries that do not act on ``task`` (a regression has no
+        label smoothing), in its entries and its portfolio."""
+        if task == "classification":
+            return self
+        drop = set(CLASSIFICATION_ONLY)
+        return dataclasses.replace(
+            self,
+            hyperparameters={k: v for k, v in self.hyperparameters.items() if k not in drop},
+            portfolio=[{k: v for k, v in c.items() if k not in drop} for c in self.portfolio],
+        )
 
     def __contains__(self, name: str) -> bool:
         return name in self.hyperparameters

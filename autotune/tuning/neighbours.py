@@ -12,22 +12,25 @@ from autotune.backend import kt
 def neighbour(hp, value: Any, rng: random.Random) -> Any:
     """A value next to ``value`` in ``hp``'s range: the next choice up or down, an integer one
     step away, a float a factor of two away on a log scale (one step on a linear one), a
-    boolean flipped. ``value`` itself for a fixed entry."""
+    boolean flipped; at an edge of the range, the one neighbour inside it. ``value`` itself
+    for a fixed entry."""
     if isinstance(hp, kt.engine.hyperparameters.Boolean):
         return not value
     if isinstance(hp, kt.engine.hyperparameters.Choice):
         values = list(hp.values)
         if value not in values or len(values) == 1:
             return value
-        position = values.index(value) + rng.choice((-1, 1))
-        return values[min(max(position, 0), len(values) - 1)]
+        position = values.index(value)
+        inside = [p for p in (position - 1, position + 1) if 0 <= p < len(values)]
+        return values[rng.choice(inside)]
     if isinstance(hp, kt.engine.hyperparameters.Int | kt.engine.hyperparameters.Float):
-        return _numeric(hp, value, rng)
+        direction = rng.choice((-1, 1))
+        moved = _numeric(hp, value, direction)
+        return moved if moved != value else _numeric(hp, value, -direction)
     return value
 
 
-def _numeric(hp, value: float, rng: random.Random) -> float:
-    direction = rng.choice((-1, 1))
+def _numeric(hp, value: float, direction: int) -> float:
     if hp.sampling == "log" and value > 0:
         moved = value * 2.0**direction
     else:

@@ -110,7 +110,13 @@ def test_every_initializer_builds(initializer):
 
 @pytest.mark.parametrize(
     ("name", "cls"),
-    [("sgd", "SGD"), ("adam", "Adam"), ("rmsprop", "RMSprop"), ("adagrad", "Adagrad")],
+    [
+        ("sgd", "SGD"),
+        ("adam", "Adam"),
+        ("adamw", "AdamW"),
+        ("rmsprop", "RMSprop"),
+        ("adagrad", "Adagrad"),
+    ],
 )
 def test_optimizers(name, cls):
     opt = build_optimizer(name, 0.01, momentum=0.9, clipnorm=1.0)
@@ -121,6 +127,38 @@ def test_optimizers(name, cls):
 
 def test_sgd_momentum():
     assert build_optimizer("sgd", 0.1, momentum=0.9).momentum == pytest.approx(0.9)
+
+
+def test_adamw_decays_weights_that_get_no_gradient():
+    import numpy as np
+
+    x = np.zeros((8, 3), dtype="float32")  # zero inputs: the first kernel's gradient is 0
+    y = np.zeros(8, dtype="float32")
+    adamw = {"optimizer": "adamw", "learning_rate": 0.1, "weight_decay": 0.5}
+    keras.utils.set_random_seed(0)
+    model = build_network({"n_layers": 1, "units": 4, **adamw}, 3, 1, "regression")
+    before = model.get_layer("dense_1").kernel.numpy().copy()
+    model.fit(x, y, batch_size=8, epochs=1, shuffle=False, verbose=0)
+    after = model.get_layer("dense_1").kernel.numpy()
+    np.testing.assert_allclose(after, before * (1 - 0.1 * 0.5), rtol=1e-5)  # decoupled decay
+    assert _one_step_change({**adamw, "optimizer": "adam"}, x, y) == 0.0  # Adam: no decay
+
+
+def test_label_smoothing_trains_toward_softened_targets_and_ranks_by_plain_cross_entropy():
+    import numpy as np
+
+    x = np.eye(2, dtype="float32").repeat(8, axis=0)
+    y = np.array([0, 1]).repeat(8)
+    values = {"n_layers": 0, "learning_rate": 0.5, "label_smoothing": 0.2}
+    keras.utils.set_random_seed(0)
+    model = build_network(values, 2, 2, "classification")
+    history = model.fit(x, y, batch_size=16, epochs=200, verbose=0)
+    # The optimum of smoothed targets (0.9, 0.1) is p = 0.9, not 1: the loss stops at their
+    # entropy, while the recorded cross-entropy is the plain one of p = 0.9.
+    assert model.predict(x[:1], verbose=0)[0, 0] == pytest.approx(0.9, abs=0.01)
+    entropy = -(0.9 * np.log(0.9) + 0.1 * np.log(0.1))
+    assert history.history["loss"][-1] == pytest.approx(entropy, abs=0.01)
+    assert history.history["cross_entropy"][-1] == pytest.approx(-np.log(0.9), abs=0.01)
 
 
 def test_batch_size_is_used_by_fit():

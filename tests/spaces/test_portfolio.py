@@ -53,3 +53,13 @@ def test_a_conditional_entry_is_drawn_only_where_it_acts():
     alone = validate_space({"hyperparameters": {"momentum": SPACE["hyperparameters"]["momentum"]}},
                            "m.yaml").to_hyperparameters()  # fmt: skip
     assert alone.is_active("momentum")
+
+
+def test_a_regression_search_leaves_label_smoothing_out_of_its_space():
+    space = load_space("mlp")
+    assert "label_smoothing" in space and space.portfolio[0]["label_smoothing"] == 0.1
+    regression = space.for_task("regression")
+    assert "label_smoothing" not in regression
+    assert not any("label_smoothing" in c for c in regression.portfolio)
+    assert regression.portfolio[0]["optimizer"] == "adamw"  # the rest is kept
+    assert space.for_task("classification") is space
