@@ -12,6 +12,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from benchmarks.__main__ import main  # noqa: E402
 
 
+@pytest.mark.slow  # one of the heaviest: a full search or a benchmark run
 def test_diagnostics_benchmark_smoke(tmp_path, data_dir, capsys):
     assert (
         main(
@@ -39,6 +40,7 @@ def test_missing_benchmark_data(tmp_path, capsys):
     assert "no such file" in capsys.readouterr().err
 
 
+@pytest.mark.slow  # one of the heaviest: a full search or a benchmark run
 def test_memory_benchmark_smoke(tmp_path, data_dir, capsys):
     args = ["memory", "--data", str(data_dir / "iris.csv"), "--trials", "3", "--epochs", "1"]
     assert main([*args, "--space", "fast", "--out", str(tmp_path)]) == 0
@@ -94,6 +96,7 @@ def test_quality_benchmark_names_missing_datasets(tmp_path, data_dir, capsys):
     assert "no nope CSV(s)" in capsys.readouterr().err
 
 
+@pytest.mark.slow  # one of the heaviest: a full search or a benchmark run
 def test_speed_benchmark_smoke(tmp_path, data_dir, capsys):
     args = ["speed", "--data", str(data_dir / "iris.csv"), "--budget", "4"]
     assert main([*args, "--out", str(tmp_path)]) == 0

@@ -53,7 +53,7 @@ def compile_args(p: dict[str, Any], task: str, lr_scale: float = 1.0) -> dict[st
     if task == "classification":
         loss = "sparse_categorical_crossentropy"
         if p["label_smoothing"]:
-            loss = smoothed_crossentropy(p["label_smoothing"])
+            loss = SmoothedCrossEntropy(p["label_smoothing"])
         metrics = [
             keras.metrics.SparseCategoricalCrossentropy(name=LOSS_METRICS[task]),
             "accuracy",
@@ -76,17 +76,23 @@ def compile_args(p: dict[str, Any], task: str, lr_scale: float = 1.0) -> dict[st
     )
 
 
-def smoothed_crossentropy(label_smoothing: float):
+@keras.saving.register_keras_serializable(package="autotune")
+class SmoothedCrossEntropy(keras.losses.Loss):
     """Cross-entropy against integer labels smoothed by ``label_smoothing`` (Szegedy et al.
     2016): the true class's target is ``1 - label_smoothing`` plus its even share of
     ``label_smoothing``. Only the training loss is smoothed; the metrics the search ranks by
-    are the plain cross-entropy."""
+    are the plain cross-entropy. A registered class, so a compiled network clones."""
 
-    def smoothed_cross_entropy(y_true, y_pred):
+    def __init__(self, label_smoothing: float, name: str = "smoothed_cross_entropy", **kwargs):
+        super().__init__(name=name, **kwargs)
+        self.label_smoothing = float(label_smoothing)
+
+    def call(self, y_true, y_pred):
         labels = ops.cast(ops.reshape(y_true, (-1,)), "int32")
         targets = ops.one_hot(labels, y_pred.shape[-1])
         return keras.losses.categorical_crossentropy(
-            targets, y_pred, label_smoothing=label_smoothing
+            targets, y_pred, label_smoothing=self.label_smoothing
         )
 
-    return smoothed_cross_entropy
+    def get_config(self):
+        return {**super().get_config(), "label_smoothing": self.label_smoothing}

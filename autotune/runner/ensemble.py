@@ -75,6 +75,31 @@ def bagged_selection(
     return list(weights / bags)
 
 
+def _weights(
+    choice: str, predictions: list[np.ndarray], loss: Callable[[np.ndarray], float], seed: int
+) -> tuple[list[float], str, str | None]:
+    """The candidates' weights, the method that chose them, and why ``bagged`` fell back to
+    ``greedy`` (None if it did not).
+
+    A bagged average worse on the validation rows than the best trial alone is not shipped:
+    with few candidates, most bags leave the best trial out (greedy's average is never worse
+    than it)."""
+    if choice == "bagged":
+        weights = bagged_selection(predictions, loss, seed)
+        bagged = loss(sum(w * p for w, p in zip(weights, predictions, strict=True)))
+        alone = loss(predictions[0])
+        if bagged <= alone:
+            return weights, "bagged", None
+        fallback = (
+            f"the bagged average's validation loss {bagged:.4g} was above the best trial's "
+            f"{alone:.4g}"
+        )
+    else:
+        fallback = None
+    counts, _ = greedy_selection(predictions, loss)
+    return [n / sum(counts) for n in counts], "greedy", fallback
+
+
 @dataclass
 class Selection:
     """The chosen members (records, weights and networks, heaviest first), the best trial's
@@ -122,16 +147,13 @@ def select_members(
         return single
     networks = single.networks + [search.best_network(t["trial_id"]) for t in candidates[1:]]
     predictions = [problem.val_predictions(network) for network in networks]
-    if choice == "bagged":
-        weights = bagged_selection(predictions, problem.val_loss, seed)
-    else:
-        counts, _ = greedy_selection(predictions, problem.val_loss)
-        weights = [n / sum(counts) for n in counts]
+    weights, method, fallback = _weights(choice, predictions, problem.val_loss, seed)
     order = sorted((i for i, w in enumerate(weights) if w > 0), key=lambda i: (-weights[i], i))
     averaged = sum(weights[i] * predictions[i] for i in order)
     record = {
         "status": "done",
-        "method": choice,
+        "method": method,
+        **({"fallback": fallback} if fallback else {}),
         "candidates": len(candidates),
         "score": float(problem.val_loss(averaged)),
         "best_single_score": float(problem.val_loss(predictions[0])),

@@ -159,6 +159,8 @@ def test_label_smoothing_trains_toward_softened_targets_and_ranks_by_plain_cross
     entropy = -(0.9 * np.log(0.9) + 0.1 * np.log(0.1))
     assert history.history["loss"][-1] == pytest.approx(entropy, abs=0.01)
     assert history.history["cross_entropy"][-1] == pytest.approx(-np.log(0.9), abs=0.01)
+    clone = keras.models.clone_model(model)  # how the search reloads a trial's network
+    assert clone.loss.label_smoothing == pytest.approx(0.2)
 
 
 def test_batch_size_is_used_by_fit():

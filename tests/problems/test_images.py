@@ -21,6 +21,7 @@ def one_error_line(result) -> str:
     return lines[0]
 
 
+@pytest.mark.slow  # one of the heaviest: a full search or a benchmark run
 def test_cnn_from_scratch_end_to_end(shared_image_folder, tmp_path, cli):
     out = tmp_path / "run"
     result = cli("tune", shared_image_folder, "--backbone", "none", "--out", out, *FAST)
@@ -73,6 +74,7 @@ def test_cnn_from_scratch_end_to_end(shared_image_folder, tmp_path, cli):
     assert len(list(csv.DictReader(target.open()))) == 1
 
 
+@pytest.mark.slow  # one of the heaviest: a full search or a benchmark run
 def test_transfer_with_local_weights_file(shared_image_folder, vgg16_weights, tmp_path, cli):
     out = tmp_path / "run"
     args = ["--backbone", "vgg16", "--weights", vgg16_weights, *FAST]

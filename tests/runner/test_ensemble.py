@@ -119,3 +119,19 @@ def test_a_run_records_its_members_their_weights_and_the_best_trials_own_scores(
     else:
         assert ensemble["members"] == [{"trial_id": info["best_trial"]["trial_id"], "weight": 1.0}]
         assert info["test_scores"] == info["best_trial"]["test_scores"]
+
+
+def test_a_bagged_average_worse_than_the_best_trial_falls_back_to_greedy():
+    from autotune.runner.ensemble import _weights
+
+    truth = np.zeros(2)
+    # Three candidates: bags of two leave the best out a third of the time.
+    predictions = [np.array([0.01, -0.01]), np.array([1.0, 1.0]), np.array([-1.0, 1.0])]
+    weights, method, why = _weights("bagged", predictions, _mse(truth), seed=0)
+    assert method == "greedy" and weights == [1.0, 0.0, 0.0]
+    assert why.startswith("the bagged average's validation loss")
+    # Where the bags' average is no worse than the best trial, bagged stands.
+    cancelling = [np.array([0.5]), np.array([-0.5]), np.array([0.4]), np.array([-0.4])]
+    weights, method, why = _weights("bagged", cancelling, _mse(np.zeros(1)), seed=0)
+    assert method == "bagged" and why is None
+    assert _weights("greedy", predictions, _mse(truth), seed=0)[1:] == ("greedy", None)

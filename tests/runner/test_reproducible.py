@@ -26,6 +26,7 @@ def _search(tmp_path, data_dir, name: str, seed: int) -> list[dict]:
     return [json.loads(p.read_text()) for p in sorted((out / "trials").glob("*.json"))]
 
 
+@pytest.mark.slow  # one of the heaviest: a full search or a benchmark run
 def test_same_seed_same_trials_and_scores(tmp_path, data_dir):
     first = _search(tmp_path, data_dir, "a", seed=7)
     second = _search(tmp_path, data_dir, "b", seed=7)

@@ -10,6 +10,8 @@ import signal
 import time
 from pathlib import Path
 
+import pytest
+
 
 def _trials(run: Path) -> dict[str, bytes]:
     return {p.name: p.read_bytes() for p in sorted((run / "trials").glob("*.json"))}
@@ -21,6 +23,7 @@ def _running(run: Path) -> set[str]:
     return started - {name.removesuffix(".json") for name in _trials(run)}
 
 
+@pytest.mark.slow  # one of the heaviest: a full search or a benchmark run
 def test_resume_after_sigkill_keeps_finished_trials_and_reruns_the_cut_one(
     tmp_path, data_dir, cli, tune_until
 ):

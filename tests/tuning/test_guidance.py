@@ -145,6 +145,7 @@ def test_a_resumed_guide_keeps_its_interventions(run_dir):
     assert [i["trial_id"] for i in logged] == ["0001", "0002"]
 
 
+@pytest.mark.slow  # one of the heaviest: a full search or a benchmark run
 def test_a_guided_search_clips_after_a_real_explosion(tmp_path, data_dir):
     """Adam at learning rate 3 blows up (the diagnostics test zoo's case); every later
     trial runs with clipping, set by the guide where the oracle drew none."""
