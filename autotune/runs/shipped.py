@@ -121,7 +121,10 @@ SELECTED = {
 
 def selection_words(ensemble: dict[str, Any]) -> str:
     """How an ensemble's members were chosen, in words (runs before ``method`` were greedy)."""
-    return SELECTED.get(ensemble.get("method", "greedy"), "chosen")
+    words = SELECTED.get(ensemble.get("method", "greedy"), "chosen")
+    if ensemble.get("fallback"):  # bagged's average lost to the best trial on validation
+        words += " (the bagged selection's average did worse than the best trial alone)"
+    return words
 
 
 def reference_sentence(info: dict[str, Any]) -> str | None:

@@ -106,5 +106,10 @@ def test_the_ensemble_sentence_names_the_members_and_compares_with_the_best_tria
     )
     bagged = {**info, "ensemble": {**info["ensemble"], "method": "bagged"}}
     assert "chosen greedily over 20 random halves from the 10 best" in ensemble_sentence(bagged)
+    fell_back = {**info, "ensemble": {**info["ensemble"], "fallback": "its loss was above"}}
+    assert (
+        "chosen greedily (the bagged selection's average did worse than the best trial "
+        "alone) from the 10 best" in ensemble_sentence(fell_back)
+    )
     assert ensemble_sentence({**info, "ensemble": {"status": "single"}}) is None
     assert ensemble_sentence({"dataset": {"task": "regression"}}) is None
