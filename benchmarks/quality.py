@@ -12,9 +12,8 @@ only ``train.csv`` and is scored on the outer test rows:
   refining around the best trial), ``no portfolio`` (``--tuner random`` over the default
   space without its portfolio: the search as it was before both), ``greedy ensemble``
   (``--ensemble greedy``: Caruana's selection without bagging) and ``no ensemble``
-  (``--ensemble none``: the best trial alone), ``no embeddings``, ``no label smoothing`` and
-  ``no adamw`` (the default space without ``num_embedding``, ``label_smoothing`` or AdamW and
-  its ``weight_decay``, in its entries and its portfolio); ``--arms`` runs a subset;
+  (``--ensemble none``: the best trial alone) and ``no embeddings`` (the default space without
+  ``num_embedding``, in its entries and its portfolio); ``--arms`` runs a subset;
 - **plain KerasTuner**: a ``RandomSearch`` as a typical user writes it (1-3 Dense ReLU layers
   of 32-256 units, dropout 0-0.5, Adam with a log-uniform learning rate, batch 32,
   EarlyStopping with patience 5 restoring the best weights, 50 epochs), on one-hot /
@@ -64,8 +63,6 @@ ARMS = {
     "greedy ensemble": {"ensemble": "greedy"},
     "no ensemble": {"ensemble": "none"},
     "no embeddings": {"space": "mlp without embeddings"},
-    "no label smoothing": {"space": "mlp without label smoothing"},
-    "no adamw": {"space": "mlp without adamw"},
 }
 PEERS = ("plain KerasTuner", "sklearn MLP", "HistGradientBoosting")
 
@@ -180,14 +177,12 @@ def _plain_keras_tuner(train_csv: Path, test, budget: float, seed: int, workdir:
 # (the portfolio's uses become the entry's default).
 REMOVED = {
     "embeddings": ({"num_embedding"}, {}),
-    "label smoothing": ({"label_smoothing"}, {}),
-    "adamw": ({"weight_decay"}, {"optimizer": "adamw"}),
 }
 
 
 def _reduced_space(name: str):
     """The default space without its portfolio, or without one of its levers (``mlp without
-    embeddings``, ``... label smoothing``, ``... adamw``), in its entries and its portfolio."""
+    embeddings``), in its entries and its portfolio."""
     import dataclasses
 
     from autotune.spaces import load_space

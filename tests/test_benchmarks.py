@@ -82,7 +82,7 @@ def test_the_quality_benchmark_runs_every_arm_unless_told_which():
     from benchmarks import quality
 
     every = ("autotune | standard scaling | no refit | random tuner | no portfolio | greedy "
-             "ensemble | no ensemble | no embeddings | no label smoothing | no adamw")  # fmt: skip
+             "ensemble | no ensemble | no embeddings")  # fmt: skip
     assert " | ".join(quality.chosen(None)) == every + " | plain KerasTuner"
     assert list(quality.chosen("autotune, HistGradientBoosting")) == ["autotune"]
     with pytest.raises(SystemExit, match="unknown nope"):
@@ -163,8 +163,3 @@ def test_the_no_embeddings_arm_searches_the_default_space_without_them():
     assert "num_embedding" not in reduced
     assert not any("num_embedding" in c for c in reduced.portfolio)
     assert len(reduced.portfolio) == len(load_space("mlp").portfolio)
-    adam = quality._reduced_space("mlp without adamw")
-    assert "adamw" not in adam.hyperparameters["optimizer"]["values"] and "weight_decay" not in adam
-    assert adam.portfolio[0]["optimizer"] == "adam" and "weight_decay" not in adam.portfolio[0]
-    plain = quality._reduced_space("mlp without label smoothing")
-    assert "label_smoothing" not in plain and "label_smoothing" not in plain.portfolio[0]

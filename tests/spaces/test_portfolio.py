@@ -56,10 +56,17 @@ def test_a_conditional_entry_is_drawn_only_where_it_acts():
 
 
 def test_a_regression_search_leaves_label_smoothing_out_of_its_space():
-    space = load_space("mlp")
-    assert "label_smoothing" in space and space.portfolio[0]["label_smoothing"] == 0.1
+    space = validate_space(
+        {
+            "hyperparameters": {
+                "label_smoothing": {"type": "choice", "values": [0.0, 0.1], "default": 0.0},
+                "n_layers": {"type": "int", "min": 1, "max": 3, "default": 2},
+            },
+            "portfolio": [{"label_smoothing": 0.1, "n_layers": 3}],
+        },
+        source="space.yaml",
+    )
     regression = space.for_task("regression")
-    assert "label_smoothing" not in regression
-    assert not any("label_smoothing" in c for c in regression.portfolio)
-    assert regression.portfolio[0]["optimizer"] == "adamw"  # the rest is kept
+    assert "label_smoothing" not in regression and "n_layers" in regression
+    assert regression.portfolio == [{"n_layers": 3}]  # the rest is kept
     assert space.for_task("classification") is space

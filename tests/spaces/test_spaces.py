@@ -36,7 +36,6 @@ def test_default_space_covers_the_table_hyperparameters():
     assert set(load_space("mlp").hyperparameters["optimizer"]["values"]) == {
         "sgd",
         "adam",
-        "adamw",
         "rmsprop",
         "adagrad",
     }
