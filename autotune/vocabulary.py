@@ -47,11 +47,35 @@ NUM_EMBEDDINGS = ("none", "periodic", "piecewise_linear")
 # The search objective: the validation loss *without* the L1/L2 penalty that Keras adds to
 # val_loss, so that trials with different penalties compare fairly. Lower is better.
 LOSS_METRICS = {"classification": "cross_entropy", "regression": "mse"}
+# What ``--metric`` may choose: the score the search ranks trials by, early stopping watches
+# and the ensemble is selected on (:mod:`autotune.metrics` computes them).
+METRICS = {
+    "classification": ("log_loss", "accuracy", "balanced_accuracy", "roc_auc", "f1", "macro_f1"),
+    "regression": ("mse", "rmse", "mae", "r2"),
+}
+DEFAULT_METRIC = {"classification": "log_loss", "regression": "mse"}
+TWO_CLASS_METRICS = ("roc_auc", "f1")
+# Metrics whose order of trials is the loss metric's on the same rows: rmse is a root of the
+# mse, and r2 is 1 - mse / (the validation target's variance).
+SAME_ORDER_AS_LOSS = ("log_loss", "mse", "rmse", "r2")
+# Greater-is-better metrics are searched as their error, ``1 - value``: lower is better
+# everywhere a score is compared.
+GREATER_IS_BETTER = ("accuracy", "balanced_accuracy", "roc_auc", "f1", "macro_f1", "r2")
 
 
-def objective_name(task: str) -> str:
-    """``val_cross_entropy`` (classification) or ``val_mse`` (regression)."""
-    return f"val_{LOSS_METRICS[task]}"
+def metric_of(task: str, metric: str | None = None) -> str:
+    """The metric a run ranks by: ``metric``, or the task's default when None or ``auto``."""
+    return DEFAULT_METRIC[task] if metric in (None, "auto") else metric
+
+
+def objective_name(task: str, metric: str | None = None) -> str:
+    """The logged key the search minimises for the task and ``--metric``:
+    ``val_cross_entropy`` and ``val_mse`` (the loss metrics Keras logs, also for rmse and r2,
+    which order trials alike), ``val_mae``, or ``val_<metric>_error`` (1 - the metric)."""
+    metric = metric_of(task, metric)
+    if metric in SAME_ORDER_AS_LOSS:
+        return f"val_{LOSS_METRICS[task]}"
+    return f"val_{metric}" if metric not in GREATER_IS_BETTER else f"val_{metric}_error"
 
 
 MLP_PARAMS: dict[str, Param] = {

@@ -18,7 +18,13 @@ TESTS = ROOT / "tests"
 # or from a later one. A member is a package of autotune/ or a top-level module.
 LAYERS = (
     ("errors", "vocabulary", "backend"),  # the ground: errors, names, TensorFlow's door
-    ("checks", "runs", "spaces", "diagnostics"),  # option checks, the run folder, spaces, findings
+    (
+        "checks",
+        "runs",
+        "spaces",
+        "diagnostics",
+        "metrics",
+    ),  # checks, run folder, spaces, findings, --metric
     ("data", "options", "callbacks"),  # files -> frames and arrays; the plan; Keras callbacks
     ("console", "models"),  # what the terminal shows; networks and hypermodels
     ("problems",),  # a table or an image folder as a search problem

@@ -104,6 +104,17 @@ CASES = {
         _space("hyperparameters:\n  units: {type: int, min: 9, max: 2}\n"),
         "min (9) is greater than max (2); swap them",
     ),
+    "--metric of the other task": (
+        _file("g.csv", GOOD),
+        ["--metric", "r2"],
+        "g.csv's 'label' is a classification target; use one of log_loss, ",
+    ),
+    "two-class --metric, three classes": (
+        _file("t.csv", "a,label\n" + "".join(f"{i},{'xyz'[i % 3]}\n" for i in range(30))),
+        ["--metric", "roc_auc"],
+        "--metric roc_auc scores two classes and ",
+    ),
+    "--metric unknown": (_file("g.csv", GOOD), ["--metric", "auc"], "auc"),
     "--max-trials 0": (_file("g.csv", GOOD), ["--max-trials", "0"], "--max-trials 0: must be"),
     "negative --time-budget": (
         _file("g.csv", GOOD),

@@ -38,7 +38,7 @@ def typer_option(name: str, default: Any) -> Any:
     kind = option_types()[name]
     kind = str if kind is SearchSpace else kind
     metavar = declared.metavar
-    if declared.choices is not None:
+    if declared.choices is not None and metavar is None:  # a long list names them in its help
         metavar = "[" + "|".join(map(str, declared.choices)) + "]"
     text = declared.help + (
         f"  [default: {declared.default_text}]" if declared.default_text else ""

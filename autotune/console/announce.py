@@ -66,3 +66,16 @@ def announce_start(
         progress.log(
             f"resuming: {resumed_trials} finished trial(s) kept; a trial cut short is run again"
         )
+
+
+def announce_objective(progress, info: dict[str, Any]) -> None:
+    """What the search ranks by (``metric: ...``) and what ``--class-weight`` did."""
+    chosen, key = info.get("selection_metric"), info["metric"]
+    if chosen:
+        rows = info["dataset"]["split_rows"]["val"]
+        searched = f", searched as {key}, lower is better" if key.endswith("_error") else ""
+        progress.log(f"metric: {chosen} on the {rows} validation rows{searched}")
+    weighting = info.get("class_weight")
+    if weighting and (weighting["balanced"] or weighting["mode"] != "auto"):
+        verdict = "balanced" if weighting["balanced"] else "equal"
+        progress.log(f"class weights: {verdict} ({weighting['why']})")

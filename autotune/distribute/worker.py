@@ -54,7 +54,7 @@ def run_worker(plan: TunePlan, progress_console=None) -> dict[str, Any]:
     _check_same_search(plan, prepared, chief)
     _join_chief(name, host, port, plan.connect_timeout)
     progress = SearchProgress.for_plan(
-        plan, objective_name(prepared.data.preprocessing.task), clock, progress_console
+        plan, objective_name(prepared.data.preprocessing.task, plan.metric), clock, progress_console
     )
     progress.log(f"{name}: running trials for the chief at {host}:{port}; run folder {folder.path}")
     ran = _run_trials(plan, prepared, progress, clock, name, folder, f"{host}:{port}")

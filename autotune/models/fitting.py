@@ -18,7 +18,9 @@ import numpy as np
 
 from autotune.callbacks.gradient_probe import GradientProbe, constant_loss, probe_rows
 from autotune.callbacks.schedule import schedule_callback
+from autotune.callbacks.validation_metric import ValidationMetric
 from autotune.models.batches import evaluation_batches, training_batches, worth_a_pipeline
+from autotune.vocabulary import SAME_ORDER_AS_LOSS, objective_name
 
 
 @dataclass
@@ -49,6 +51,7 @@ def fit_trial(
     diagnostics: bool = True,
     pretrain: str | None = None,
     reuses_front: bool = False,
+    metric: str | None = None,
     **kwargs: Any,
 ) -> keras.callbacks.History:
     """Train ``model`` with the trial's batch size; fill ``notes``.
@@ -65,10 +68,13 @@ def fit_trial(
         pretrain: ``autoencoder``: pre-train the hidden layers first; None: no.
         reuses_front: the network starts with reused layers of an earlier run
             (:mod:`autotune.models.reuse`): train them frozen first, then fine-tune.
+        metric: ``--metric``; one Keras does not log is computed on the validation rows
+            each epoch (:class:`ValidationMetric`). None: the task's loss metric.
         **kwargs: ``model.fit``'s other arguments (epochs, validation data, callbacks).
     """
     notes = notes if notes is not None else FitNotes()
-    callbacks = list(kwargs.pop("callbacks", [])) + list(shared_callbacks)
+    callbacks = _metric_callback(metric, task, kwargs.get("validation_data"))
+    callbacks += list(kwargs.pop("callbacks", [])) + list(shared_callbacks)
     probe = (
         GradientProbe(*probe_rows(x, y), activation=params["activation"]) if diagnostics else None
     )
@@ -92,6 +98,14 @@ def fit_trial(
         probe.series.update(task=task, baseline_loss=constant_loss(y, task))
         notes.diagnostics = probe.series
     return history
+
+
+def _metric_callback(metric: str | None, task: str, validation) -> list:
+    """The callback that logs ``--metric`` each epoch, when Keras does not log it; first in
+    the list, so that early stopping and the best-epoch copy read this epoch's value."""
+    if metric in (None, *SAME_ORDER_AS_LOSS) or validation is None:
+        return []
+    return [ValidationMetric(objective_name(task, metric), metric, task, *validation)]
 
 
 def _train(fit, model, params, task, epochs, callbacks, notes, reuses_front):

@@ -25,6 +25,7 @@ class ImageHyperModel(kt.HyperModel):
             features, for the backbones the space can pick.
         fit_callbacks: callbacks shared by every trial (see :class:`MLPHyperModel`).
         diagnostics: measure gradient health every epoch.
+        metric, class_weight: as :class:`~autotune.models.mlp.MLPHyperModel` takes them.
     """
 
     def __init__(
@@ -34,8 +35,11 @@ class ImageHyperModel(kt.HyperModel):
         features: dict[str, dict[str, np.ndarray]],
         fit_callbacks=(),
         diagnostics: bool = True,
+        metric: str | None = None,
+        class_weight: dict[int, float] | None = None,
     ):
         super().__init__(name="image", tunable=True)
+        self.metric, self.class_weight = metric, class_weight
         self.image_shape, self.n_outputs, self.features = image_shape, n_outputs, features
         self.fit_callbacks = list(fit_callbacks)
         self.diagnostics = diagnostics
@@ -71,5 +75,7 @@ class ImageHyperModel(kt.HyperModel):
             shared_callbacks=self.fit_callbacks,
             notes=notes,
             diagnostics=self.diagnostics,
+            metric=self.metric,
+            class_weight=self.class_weight,
             **kwargs,
         )

@@ -53,6 +53,8 @@ class MLPHyperModel(kt.HyperModel):
             each trial starts from a copy, frozen first, then fine-tuned; None: none.
         numeric: the numeric columns' place and bins (:func:`autotune.models.embeddings.
             numeric_features`), for the trials' ``num_embedding``.
+        metric: ``--metric`` (see :func:`fit_trial`); None: the task's loss metric.
+        class_weight: class index -> weight of its rows in the training loss; None: equal.
     """
 
     def __init__(
@@ -65,8 +67,11 @@ class MLPHyperModel(kt.HyperModel):
         pretrain: str | None = None,
         front: keras.Model | None = None,
         numeric: NumericFeatures | None = None,
+        metric: str | None = None,
+        class_weight: dict[int, float] | None = None,
     ):
         super().__init__(name="mlp", tunable=True)
+        self.metric, self.class_weight = metric, class_weight
         self.n_inputs, self.n_outputs, self.task = n_inputs, n_outputs, task
         self.fit_callbacks = list(fit_callbacks)
         self.diagnostics = diagnostics
@@ -101,5 +106,7 @@ class MLPHyperModel(kt.HyperModel):
             diagnostics=self.diagnostics,
             pretrain=self.pretrain,
             reuses_front=self.front is not None,
+            metric=self.metric,
+            class_weight=self.class_weight,
             **kwargs,
         )

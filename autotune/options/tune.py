@@ -17,13 +17,15 @@ from autotune.errors import UsageError
 from autotune.options.combinations import check_combinations
 from autotune.options.declaration import Option, flag_of, option, parse_address
 from autotune.spaces import DEFAULT_SPACE, SearchSpace
-from autotune.vocabulary import BACKBONE_CHOICES, SCALINGS, TASKS
+from autotune.vocabulary import BACKBONE_CHOICES, METRICS, SCALINGS, TASKS
 
 TUNERS = ("refine", "random", "bayesian", "hyperband")
 PRETRAIN_METHODS = ("autoencoder",)
 ROLES = ("chief", "worker")
 REFITS = ("all", "none")
 ENSEMBLES = ("bagged", "greedy", "none")
+METRIC_CHOICES = ("auto", *METRICS["classification"], *METRICS["regression"])
+CLASS_WEIGHTS = ("auto", "balanced", "none")
 # Without --max-trials or --time-budget a search runs this many trials; with a budget only,
 # trials go on until the budget is spent.
 DEFAULT_MAX_TRIALS = 20
@@ -71,6 +73,23 @@ class TuneOptions:
         "Seconds for the whole search: no trial starts after it and the running one is stopped.",
         metavar="SECONDS",
         check=PositiveSeconds(),
+    )
+    metric: str = option(
+        "auto",
+        "What the search ranks trials by, early stopping watches and the ensemble is chosen "
+        "on, on the validation rows. Classification: log_loss, accuracy, balanced_accuracy, "
+        "macro_f1, and for two classes roc_auc and f1 (of the second class in sorted order); "
+        "regression: mse, rmse, r2 (these three order trials alike), mae.",
+        choices=METRIC_CHOICES,
+        metavar="NAME",
+        default_text="log_loss for classification, mse for regression",
+    )
+    class_weight: str = option(
+        "auto",
+        "Classification: balanced weighs each class's training rows so that every class "
+        "counts alike in the loss (n_rows / (n_classes * class rows)); none: every row alike; "
+        "auto: balanced when the smallest class is under 10% of the training rows.",
+        choices=CLASS_WEIGHTS,
     )
     seed: int = option(0, "Seed of splits, initial weights and the tuner.", metavar="N")
     out: Path | None = option(

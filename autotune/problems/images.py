@@ -22,10 +22,11 @@ from autotune.data.images import ImageData
 from autotune.models.image import ImageHyperModel
 from autotune.models.transfer import extract, feature_model, image_model
 from autotune.problems.base import Problem
+from autotune.problems.class_weight import class_weighting, keras_class_weight
 from autotune.problems.feature_cache import cached_features, weights_identity
 from autotune.problems.fine_tune import fine_tune_head
 from autotune.problems.scores import classification_scores
-from autotune.vocabulary import PARAMS, objective_name, resolve
+from autotune.vocabulary import PARAMS, metric_of, objective_name, resolve
 
 
 def feature_scale(train: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -44,6 +45,8 @@ class ImageProblem(Problem):
         weights: the ``--weights`` value, for the cache key.
         seed: the run's seed (random weights are seeded with it).
         progress: the terminal display.
+        metric: ``--metric`` (checked: a classification metric).
+        class_weight: ``--class-weight`` (:mod:`autotune.problems.class_weight`).
     """
 
     def __init__(
@@ -53,10 +56,15 @@ class ImageProblem(Problem):
         weights: str,
         seed: int,
         progress,
+        metric: str = "auto",
+        class_weight: str = "auto",
     ):
         self.data = data
         self.spec = data.preprocessing
-        self.objective = objective_name("classification")
+        self.metric = metric_of("classification", metric)
+        self.objective = objective_name("classification", self.metric)
+        labels = data.splits["train"].labels
+        self.weighting = class_weighting(labels, self.spec.classes, class_weight)
         self.backbones = backbones
         self.weights_id = weights_identity(weights, seed) if backbones else None
         self.train = (data.splits["train"].pixels, data.splits["train"].labels)
@@ -93,7 +101,11 @@ class ImageProblem(Problem):
         return {split: every[self.data.index[split]] for split in ("train", "val")}, hit
 
     def run_record(self) -> dict[str, Any]:
-        return {"features": self.feature_runs}
+        return {
+            "features": self.feature_runs,
+            "selection_metric": self.metric,
+            "class_weight": self.weighting,
+        }
 
     def request_stop(self) -> None:
         """Ctrl-C while fine-tuning: stop after the current batch, keep the head as it was."""
@@ -102,7 +114,12 @@ class ImageProblem(Problem):
     def hypermodel(self, fit_callbacks) -> ImageHyperModel:
         side, channels = self.spec.image_size, self.spec.channels
         return ImageHyperModel(
-            (side, side, channels), self.spec.n_outputs, self.features, fit_callbacks
+            (side, side, channels),
+            self.spec.n_outputs,
+            self.features,
+            fit_callbacks,
+            metric=self.metric,
+            class_weight=keras_class_weight(self.weighting, self.spec.classes),
         )
 
     def why_not_refitted(self) -> str:

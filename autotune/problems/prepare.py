@@ -14,6 +14,7 @@ from typing import Any
 from autotune.data.images import ImageData, load_images
 from autotune.data.tabular import TabularData, load_table
 from autotune.errors import UsageError
+from autotune.metrics import check_metric
 from autotune.options import TunePlan
 from autotune.problems.base import Problem
 from autotune.problems.image_space import backbones_of, choose_space
@@ -61,6 +62,9 @@ def prepare_table(plan: TunePlan) -> Prepared:
         from autotune.problems.init_from import check_init_from
 
         init_from = check_init_from(plan.init_from, data.preprocessing, plan.init_layers)
+    spec = data.preprocessing
+    n_classes = len(spec.classes) if spec.classes is not None else None
+    check_metric(plan.metric, spec.task, n_classes, f"{plan.data}'s {spec.target!r}")
     return Prepared(data, space.for_task(data.preprocessing.task), init_from=init_from)
 
 
@@ -73,6 +77,7 @@ def prepare_images(plan: TunePlan) -> Prepared:
         strict=plan.strict,
         image_size=plan.image_size,
     )
+    check_metric(plan.metric, "classification", len(data.preprocessing.classes), str(plan.data))
     smallest = min(c["rows"] for c in data.summary["classes"])
     space, note = choose_space(plan.space, plan.backbone, smallest)
     return Prepared(data, space, space_note=note, backbones=_load_backbones(space, plan, data))
@@ -102,7 +107,21 @@ def build_problem(prepared: Prepared, plan: TunePlan, progress) -> Problem:
     if isinstance(prepared.data, ImageData):
         from autotune.problems.images import ImageProblem
 
-        return ImageProblem(prepared.data, prepared.backbones, plan.weights, plan.seed, progress)
+        return ImageProblem(
+            prepared.data,
+            prepared.backbones,
+            plan.weights,
+            plan.seed,
+            progress,
+            metric=plan.metric,
+            class_weight=plan.class_weight,
+        )
     from autotune.problems.table import TabularProblem
 
-    return TabularProblem(prepared.data, pretrain=plan.pretrain, init_from=prepared.init_from)
+    return TabularProblem(
+        prepared.data,
+        pretrain=plan.pretrain,
+        init_from=prepared.init_from,
+        metric=plan.metric,
+        class_weight=plan.class_weight,
+    )

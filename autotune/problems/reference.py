@@ -14,14 +14,19 @@ import pandas as pd
 
 from autotune.data.columns import as_text, normalise_labels
 from autotune.data.tabular import Preprocessing, TabularData
+from autotune.metrics import objective_from_scores
 from autotune.problems.scores import classification_scores, regression_scores
+from autotune.vocabulary import metric_of
 
 NAME = "HistGradientBoosting"
 DESCRIPTION = "gradient boosting (scikit-learn's HistGradientBoosting, default settings)"
 
 
-def gradient_boosting_reference(data: TabularData, seed: int = 0) -> dict[str, Any]:
-    """HistGradientBoosting fitted on the training rows; its scores on the other splits.
+def gradient_boosting_reference(
+    data: TabularData, seed: int = 0, metric: str = "auto"
+) -> dict[str, Any]:
+    """HistGradientBoosting fitted on the training rows; its scores on the other splits, and
+    ``score``: the ``metric``'s objective on the validation rows, in the trials' units.
 
     Category columns keep autotune's levels (rarer ones are missing), so both models see the
     same columns.
@@ -44,9 +49,9 @@ def gradient_boosting_reference(data: TabularData, seed: int = 0) -> dict[str, A
     for split in ("val", "test"):
         if split in data.splits:
             record[f"{split}_scores"] = _scores(model, data, split)
-    val = record["val_scores"]
-    # The trials' score, in the search objective's units (the standardised target's MSE).
-    record["score"] = val["log_loss"] if classify else (val["rmse"] / spec.target_std) ** 2
+    record["score"] = objective_from_scores(
+        metric_of(spec.task, metric), spec.task, record["val_scores"], spec.target_std or 1.0
+    )
     return record
 
 

@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
-import warnings
 from typing import Any
 
 import numpy as np
 from sklearn import metrics
 
+from autotune.metrics import class_scores
+
 
 def classification_scores(
     y_true: list[Any], proba: np.ndarray, classes: list[Any]
 ) -> dict[str, float]:
-    """Accuracy, balanced accuracy and log loss; ROC AUC as well for two classes.
+    """Accuracy, balanced accuracy, log loss and macro F1; for two classes also F1 (of the
+    second class) and ROC AUC (:func:`autotune.metrics.class_scores`).
 
     Args:
         y_true: true labels, as the original values.
@@ -20,23 +22,7 @@ def classification_scores(
         classes: the class labels, in the model's output order.
     """
     index = {label: i for i, label in enumerate(classes)}
-    truth = np.array([index[label] for label in y_true])
-    # A float32 softmax sums to 1 only to ~1e-7; log_loss checks the sum in float64.
-    proba = np.clip(np.asarray(proba, dtype="float64"), 1e-7, 1)
-    proba = proba / proba.sum(axis=1, keepdims=True)
-    predicted = proba.argmax(axis=1)
-    with warnings.catch_warnings():
-        # A small split may lack a class; the scores are still defined, sklearn just warns.
-        warnings.simplefilter("ignore", UserWarning)
-        balanced = float(metrics.balanced_accuracy_score(truth, predicted))
-    scores = {
-        "accuracy": float(metrics.accuracy_score(truth, predicted)),
-        "balanced_accuracy": balanced,
-        "log_loss": float(metrics.log_loss(truth, proba, labels=range(len(classes)))),
-    }
-    if len(classes) == 2 and len(set(truth)) == 2:
-        scores["roc_auc"] = float(metrics.roc_auc_score(truth, proba[:, 1]))
-    return scores
+    return class_scores(np.array([index[label] for label in y_true]), proba)
 
 
 def regression_scores(y_true: np.ndarray, predicted: np.ndarray) -> dict[str, float]:

@@ -11,11 +11,13 @@ import numpy as np
 from autotune.data.columns import normalise_labels
 from autotune.data.tabular import TabularData
 from autotune.errors import UsageError
+from autotune.metrics import objective_value
 from autotune.models.embeddings import numeric_features
 from autotune.models.fitting import fit_trial
 from autotune.models.mlp import MLPHyperModel, build_network
 from autotune.models.reuse import reused_front
 from autotune.problems.base import Problem
+from autotune.problems.class_weight import class_weighting, keras_class_weight
 from autotune.problems.scores import classification_scores, regression_scores
 from autotune.problems.table_encoding import (
     as_dataset,
@@ -24,13 +26,14 @@ from autotune.problems.table_encoding import (
     export_model,
     model_inputs,
 )
-from autotune.vocabulary import objective_name, resolve
+from autotune.vocabulary import metric_of, objective_name, resolve
 
 
 class TabularProblem(Problem):
     """The table's preprocessing, fitted once; every trial trains on the same encoded arrays.
 
-    The test rows are not encoded here: the search never sees them.
+    The test rows are not encoded here: the search never sees them. ``metric`` is
+    ``--metric`` (checked for the task), ``class_weight`` ``--class-weight``.
     """
 
     def __init__(
@@ -38,16 +41,22 @@ class TabularProblem(Problem):
         data: TabularData,
         pretrain: str | None = None,
         init_from: dict[str, Any] | None = None,
+        metric: str = "auto",
+        class_weight: str = "auto",
     ):
         self.data = data
         self.pretrain = pretrain
         spec = data.preprocessing
-        self.objective = objective_name(spec.task)
+        self.metric = metric_of(spec.task, metric)
+        self.objective = objective_name(spec.task, self.metric)
         self.preprocessor = build_preprocessor(spec)
         self.train, self.val = (
             (encode(self.preprocessor, s.features, spec), spec.encode_target(s.target))
             for s in (data.splits["train"], data.splits["val"])
         )
+        self.weighting = None
+        if spec.task == "classification":
+            self.weighting = class_weighting(self.train[1], spec.classes, class_weight)
         # The numeric columns come first in the encoded vector; their bins are the training rows'.
         self.numeric = numeric_features(self.train[0], len(spec.numeric))
         self.front = None
@@ -70,7 +79,19 @@ class TabularProblem(Problem):
             pretrain=self.pretrain,
             front=self.front,
             numeric=self.numeric,
+            metric=self.metric,
+            class_weight=self.class_weight(),
         )
+
+    def class_weight(self) -> dict[int, float] | None:
+        """The training loss's class weights (class index -> weight), or None: equal."""
+        if self.weighting is None:
+            return None
+        return keras_class_weight(self.weighting, self.data.preprocessing.classes)
+
+    def run_record(self) -> dict[str, Any]:
+        """The metric the search ranks by and what ``--class-weight`` did."""
+        return {"selection_metric": self.metric, "class_weight": self.weighting}
 
     def why_not_refitted(self) -> str | None:
         """None, unless the trials start from ``--init-from``'s layers (frozen, then
@@ -101,6 +122,7 @@ class TabularProblem(Problem):
             pretrain=self.pretrain,
             epochs=schedule_epochs,
             verbose=0,
+            class_weight=self.class_weight(),
         )
         return network
 
@@ -111,12 +133,8 @@ class TabularProblem(Problem):
         return network.predict(self.val[0], batch_size=1024, verbose=0).astype("float64")
 
     def val_loss(self, predictions: np.ndarray) -> float:
-        """Cross-entropy of the class probabilities, or the standardised target's MSE."""
-        truth = self.val[1]
-        if self.data.preprocessing.task == "classification":
-            picked = predictions[np.arange(len(truth)), truth]
-            return float(-np.mean(np.log(np.clip(picked, 1e-7, 1.0))))
-        return float(np.mean((np.ravel(predictions) - truth) ** 2))
+        """The objective of the metric (:func:`autotune.metrics.objective_value`)."""
+        return objective_value(self.metric, self.data.preprocessing.task, self.val[1], predictions)
 
     def export_ensemble(
         self, networks: list[keras.Model], weights: list[float], best: int | None = None
@@ -128,7 +146,7 @@ class TabularProblem(Problem):
         """HistGradientBoosting's defaults on the same rows (:mod:`.reference`)."""
         from autotune.problems.reference import gradient_boosting_reference
 
-        return gradient_boosting_reference(self.data, seed)
+        return gradient_boosting_reference(self.data, seed, self.metric)
 
     def export(self, network: keras.Model, params: dict[str, Any]) -> keras.Model:
         """The network joined to the preprocessing front-end: raw rows in."""

@@ -11,7 +11,7 @@ from typing import Any
 
 from autotune.options import TunePlan
 from autotune.problems.prepare import Prepared
-from autotune.vocabulary import objective_name
+from autotune.vocabulary import metric_of, objective_name
 
 DIRECTION = "min"
 VERSIONED = ("autotune", "tensorflow", "keras", "keras-tuner", "scikit-learn", "pandas", "numpy")
@@ -30,7 +30,10 @@ def versions() -> dict[str, str]:
 def first_info(plan: TunePlan, prepared: Prepared) -> dict[str, Any]:
     """``run.json`` of a run that is starting (status ``running``)."""
     library_versions = versions()
-    metric = objective_name(prepared.data.preprocessing.task)
+    task = prepared.data.preprocessing.task
+    metric = objective_name(task, plan.metric)
+    chosen = metric_of(task, plan.metric)
+    what = f"1 - {chosen} on the validation rows" if metric.endswith("_error") else metric
     return {
         "autotune_version": library_versions["autotune"],
         "status": "running",
@@ -42,7 +45,7 @@ def first_info(plan: TunePlan, prepared: Prepared) -> dict[str, Any]:
         "preprocessing": prepared.data.preprocessing.to_dict(),
         "metric": metric,
         "direction": DIRECTION,
-        "score": f"{metric} of the best epoch (without the L1/L2 penalty); lower is better",
+        "score": f"{what} of the best epoch (without the L1/L2 penalty); lower is better",
         "space": prepared.space.to_dict(),
         "init_from": prepared.init_from,
         "space_choice": prepared.space_note,

@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from autotune.console.announce import announce_data, announce_start
+from autotune.console.announce import announce_data, announce_objective, announce_start
 from autotune.console.progress import SearchProgress
 from autotune.errors import SearchFailedError, UsageError
 from autotune.options import TunePlan
@@ -84,6 +84,7 @@ class TuningRun:
         """Search, then save the best model and score it; return ``run.json``'s content."""
         problem = build_problem(self.prepared, self.plan, self.progress)  # TensorFlow loads here
         self.info.update(problem.run_record())
+        announce_objective(self.progress, self.info)
         self.problem = problem
         search = self.search = self._search(problem)
         self._reserve_for(rank_trials(list(self.records.values()), DIRECTION))  # resumed

@@ -7,8 +7,17 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
+from autotune.vocabulary import GREATER_IS_BETTER
+
 # The score a sentence compares on: accuracy, or R² for regression (higher is better).
 HEADLINE = {"classification": "accuracy", "regression": "r2"}
+
+
+def headline(info: dict[str, Any]) -> str:
+    """The score the sentences compare on: the run's ``--metric`` when higher is better
+    (balanced accuracy, F1...), else accuracy or R²."""
+    chosen = info.get("selection_metric")
+    return chosen if chosen in GREATER_IS_BETTER else HEADLINE[info["dataset"]["task"]]
 
 
 def refit_sentence(refit: dict[str, Any] | None, unit: str = "rows") -> str | None:
@@ -96,7 +105,7 @@ def ensemble_sentence(info: dict[str, Any]) -> str | None:
     if ensemble.get("status") != "done":
         return None
     members = ", ".join(f"{m['trial_id']} ({m['weight']:.2f})" for m in ensemble["members"])
-    metric = HEADLINE[info["dataset"]["task"]]
+    metric = headline(info)
     single = (info.get("best_trial") or {}).get("test_scores") or {}
     ours = (info.get("test_scores") or {}).get(metric)
     name = "R²" if metric == "r2" else metric
@@ -133,7 +142,7 @@ def reference_sentence(info: dict[str, Any]) -> str | None:
     reference = info.get("reference")
     if not reference:
         return None
-    metric = HEADLINE[info["dataset"]["task"]]
+    metric = headline(info)
     split = "test" if info.get("test_scores") and reference.get("test_scores") else "val"
     ours = (info.get(f"{split}_scores") or {}).get(metric)
     theirs = (reference.get(f"{split}_scores") or {}).get(metric)

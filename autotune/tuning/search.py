@@ -113,7 +113,9 @@ class Search:
         callbacks: list[keras.callbacks.Callback] = [StopOnNaN()]
         if self.plan.patience:
             callbacks.append(
-                keras.callbacks.EarlyStopping(monitor=self.objective, patience=self.plan.patience)
+                keras.callbacks.EarlyStopping(
+                    monitor=self.objective, mode="min", patience=self.plan.patience
+                )
             )
         return callbacks
 

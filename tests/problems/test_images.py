@@ -251,10 +251,10 @@ def test_a_cnn_only_problem_trains_on_the_pixels_and_exports_the_cnn(image_folde
     data = load_images(image_folder, image_size=32)
     progress = SearchProgress(1, 1, "val_cross_entropy", console=Console(file=io.StringIO()))
     problem = ImageProblem(data, {}, "imagenet", 0, progress)
-    assert problem.train[0].shape[1:] == (32, 32, 3) and problem.run_record() == {"features": {}}
+    assert problem.train[0].shape[1:] == (32, 32, 3) and problem.run_record()["features"] == {}
     params = {"backbone": "none", "conv_blocks": 1, "filters": 4, "n_layers": 1, "units": 8}
     assert not problem.fine_tunes(params)
     network = problem.hypermodel([]).build(type("Hp", (), {"values": params})())
     assert problem.export(network, params) is network
     scores = problem.evaluate(network, "val")
-    assert set(scores) == {"accuracy", "balanced_accuracy", "log_loss", "roc_auc"}
+    assert set(scores) == {"accuracy", "balanced_accuracy", "log_loss", "roc_auc", "f1", "macro_f1"}

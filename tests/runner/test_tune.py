@@ -29,7 +29,7 @@ def test_run_json_summarises_the_run(penguins_run):
     assert info["metric"] == "val_cross_entropy" and info["direction"] == "min"
     assert info["trials"] == {"run": 2, "completed": 2, "failed": 0}
     assert 0 <= info["test_scores"]["accuracy"] <= 1
-    assert set(info["test_scores"]) == {"accuracy", "balanced_accuracy", "log_loss"}
+    assert set(info["test_scores"]) == {"accuracy", "balanced_accuracy", "log_loss", "macro_f1"}
     assert info["versions"]["keras-tuner"]
     assert info["space"]["name"] == "fast"
 
