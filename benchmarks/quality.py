@@ -63,6 +63,7 @@ ARMS = {
     "greedy ensemble": {"ensemble": "greedy"},
     "no ensemble": {"ensemble": "none"},
     "no embeddings": {"space": "mlp without embeddings"},
+    "no class weight": {"class_weight": "none"},
 }
 PEERS = ("plain KerasTuner", "sklearn MLP", "HistGradientBoosting")
 

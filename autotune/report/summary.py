@@ -55,6 +55,8 @@ def summary_info(run: RunData) -> dict[str, Any]:
         "metric": info["metric"],
         "direction": info.get("direction", "min"),
         "score_text": info.get("score"),
+        "selection_metric": info.get("selection_metric"),
+        "class_weight": info.get("class_weight"),
         "tuner": info.get("tuner"),
         "guided": (run.guidance or {}).get("enabled"),
         # Trials steered (a trial may have been changed by more than one rule).
