@@ -9,6 +9,7 @@ python -m benchmarks guided [--data FOLDER] [--budget 60] [--datasets a,b,...] [
 python -m benchmarks pretrain [--data FOLDER] [--budget 60] [--datasets a,b,...] [--seeds 0,1]
 python -m benchmarks feature_cache [--data FOLDER] [--trials N] [--epochs N] [--backbone NAME]
 python -m benchmarks distributed [--data FOLDER] [--trials 12] [--workers 2] [--datasets ...]
+python -m benchmarks images [--budget 150] [--seeds 0,1] [--arms autotune,...]
 python -m benchmarks all          every one above with its defaults, one after the other
 """
 
@@ -23,6 +24,7 @@ from benchmarks import (
     distributed,
     feature_cache,
     guided,
+    images,
     memory,
     pretrain,
     quality,
@@ -42,6 +44,7 @@ DEFAULT_DATA = {
     "guided": SHARED / "tabular",
     "pretrain": SHARED / "tabular",
     "distributed": SHARED / "tabular",
+    "images": ROOT,  # scikit-learn's bundled digits, written as an image folder
 }
 RESULTS = Path(__file__).resolve().parent / "results"
 
@@ -50,6 +53,16 @@ def _table(name: str, data: Path, args: argparse.Namespace) -> str:
     if name == "quality":
         arms = quality.chosen(args.arms)
         return quality.run(data, args.budget or 60.0, _datasets(name, args), _seeds(args), arms)
+    if name == "images":
+        arms = images.ARMS
+        if args.arms:
+            unknown = [a for a in args.arms.split(",") if a.strip() not in images.ARMS]
+            if unknown:
+                raise SystemExit(
+                    f"--arms: unknown {', '.join(unknown)}; choose from " + ", ".join(images.ARMS)
+                )
+            arms = {a.strip(): images.ARMS[a.strip()] for a in args.arms.split(",")}
+        return images.run(args.budget or 150.0, _seeds(args), arms)
     if name == "guided":
         return guided.run(data, args.budget or 60.0, _datasets(name, args), _seeds(args))
     if name == "pretrain":

@@ -5,8 +5,9 @@ auto-sklearn's final step): start from nothing and, :data:`ROUNDS` times, add th
 validation predictions most lower the validation loss of the running average; a trial may be
 added again, so the weights are how often each was picked. The members are the first rounds'
 picks up to the round with the lowest loss. The candidates are the :data:`CANDIDATES` best
-completed trials; the loss is the search's own objective (cross-entropy of the averaged class
-probabilities, or the mean squared error of the averaged standardised predictions).
+completed trials; the loss is the search's own objective of the averaged predictions (the
+``--metric``'s: by default the cross-entropy of the averaged class probabilities, or the mean
+squared error of the averaged standardised predictions).
 
 ``--ensemble bagged`` repeats the selection over :data:`BAGS` random halves of the candidates
 and averages the weights (Caruana et al.'s remedy for a small validation set).
