@@ -63,7 +63,7 @@ ARMS = {
     "greedy ensemble": {"ensemble": "greedy"},
     "no ensemble": {"ensemble": "none"},
     "no embeddings": {"space": "mlp without embeddings"},
-    "no class weight": {"class_weight": "none"},
+    "class weight auto": {"class_weight": "auto"},
 }
 PEERS = ("plain KerasTuner", "sklearn MLP", "HistGradientBoosting")
 

@@ -163,3 +163,27 @@ def test_the_no_embeddings_arm_searches_the_default_space_without_them():
     assert "num_embedding" not in reduced
     assert not any("num_embedding" in c for c in reduced.portfolio)
     assert len(reduced.portfolio) == len(load_space("mlp").portfolio)
+
+
+def test_the_digits_folder_keeps_its_outer_test_images_apart(tmp_path):
+    from PIL import Image
+
+    from benchmarks import images
+
+    train, test = images.digit_folders(tmp_path, seed=0)
+    counts = {d.name: len(list(d.glob("*.png"))) for d in train.iterdir()}
+    assert counts == {str(label): images.PER_CLASS for label in range(10)}
+    tested = {p.name for p in test.rglob("*.png")}
+    assert len(tested) == 1797 - 10 * images.PER_CLASS
+    assert not tested & {p.name for p in train.rglob("*.png")}  # no image in both
+    with Image.open(next(train.rglob("*.png"))) as image:
+        assert image.size == (28, 28) and image.mode == "L"
+
+
+@pytest.mark.slow  # one of the heaviest: a full search or a benchmark run
+def test_images_benchmark_smoke(tmp_path, capsys):
+    args = ["images", "--budget", "6", "--seeds", "0", "--arms", "autotune,no ensemble"]
+    assert main([*args, "--out", str(tmp_path)]) == 0
+    table = (tmp_path / "images.md").read_text()
+    assert "| autotune | " in table and "| no ensemble | " in table
+    assert table.strip() in capsys.readouterr().out

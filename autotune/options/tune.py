@@ -85,10 +85,12 @@ class TuneOptions:
         default_text="log_loss for classification, mse for regression",
     )
     class_weight: str = option(
-        "auto",
+        "none",
         "Classification: balanced weighs each class's training rows so that every class "
-        "counts alike in the loss (n_rows / (n_classes * class rows)); none: every row alike; "
-        "auto: balanced when the smallest class is under 10% of the training rows.",
+        "counts alike in the loss (n_rows / (n_classes * class rows)); auto: balanced when "
+        "the smallest class is under 10% of the training rows and under half an even share; "
+        "none: every row alike (measured "
+        "best for accuracy, see the README).",
         choices=CLASS_WEIGHTS,
     )
     seed: int = option(0, "Seed of splits, initial weights and the tuner.", metavar="N")
@@ -125,14 +127,16 @@ class TuneOptions:
     )
     refit: str = option(
         "all",
-        "Tables: after the test score is measured, retrain the shipped configuration (each "
+        "Tables and CNNs from scratch: after the test score is measured, retrain the shipped "
+        "configuration (each "
         "ensemble member's) on every labelled row (train + validation + test) for the epochs "
         "its trial needed, and ship that model; none ships the searched model.",
         choices=REFITS,
     )
     ensemble: str = option(
         "bagged",
-        "Tables: ship a weighted average of the best trials (one .keras file). greedy: "
+        "Tables and CNNs from scratch: ship a weighted average of the best trials (one .keras "
+        "file). greedy: "
         "Caruana's ensemble selection with replacement on the validation rows; bagged: the "
         "same over 20 random halves of the 10 best trials, weights averaged; none: the best "
         "trial alone.",

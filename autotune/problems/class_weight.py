@@ -2,8 +2,9 @@
 
 ``balanced`` weighs class c by ``n_rows / (n_classes * rows_of_c)`` (scikit-learn's
 ``class_weight="balanced"``), so every class carries the same total weight; ``auto`` is
-balanced when the smallest class is under :data:`AUTO_SHARE` of the training rows, else
-equal weights; ``none`` keeps equal weights. Only the training loss is weighted: the
+balanced when the smallest class is under :data:`AUTO_SHARE` of the training rows and under
+half of an even share (``1 / (2 * n_classes)``: ten even classes are not imbalanced), else
+equal weights; ``none`` (the default) keeps equal weights. Only the training loss is weighted: the
 validation scores the search ranks by are not. No TensorFlow.
 """
 
@@ -21,11 +22,12 @@ def class_weighting(labels: np.ndarray, classes: list[Any], mode: str) -> dict[s
     ``run.json``: the mode, whether weights apply and why, and the weights by class."""
     counts = np.bincount(np.asarray(labels, dtype="int64"), minlength=len(classes))
     share = float(counts.min() / counts.sum())
-    applied = mode == "balanced" or (mode == "auto" and share < AUTO_SHARE)
+    limit = min(AUTO_SHARE, 0.5 / len(classes))
+    applied = mode == "balanced" or (mode == "auto" and share < limit)
     if mode == "auto":
         relation = "under" if applied else "at least"
         why = f"auto: the smallest class is {share:.1%} of the training rows, {relation} "
-        why += f"{AUTO_SHARE:.0%}"
+        why += f"{limit:.1%}"
     else:
         why = f"--class-weight {mode}"
     record: dict[str, Any] = {"mode": mode, "balanced": applied, "why": why}

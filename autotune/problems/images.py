@@ -19,6 +19,9 @@ import numpy as np
 
 from autotune.callbacks.deadline import StopAtDeadline
 from autotune.data.images import ImageData
+from autotune.metrics import objective_value
+from autotune.models.cnn import build_cnn
+from autotune.models.fitting import fit_trial
 from autotune.models.image import ImageHyperModel
 from autotune.models.transfer import extract, feature_model, image_model
 from autotune.problems.base import Problem
@@ -27,6 +30,10 @@ from autotune.problems.feature_cache import cached_features, weights_identity
 from autotune.problems.fine_tune import fine_tune_head
 from autotune.problems.scores import classification_scores
 from autotune.vocabulary import PARAMS, metric_of, objective_name, resolve
+
+TRANSFER_SHIPS_AS_SEARCHED = (
+    "a head on a pretrained backbone is fine-tuned with it after the search and ships as such"
+)
 
 
 def feature_scale(train: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -57,7 +64,7 @@ class ImageProblem(Problem):
         seed: int,
         progress,
         metric: str = "auto",
-        class_weight: str = "auto",
+        class_weight: str = "none",
     ):
         self.data = data
         self.spec = data.preprocessing
@@ -122,8 +129,57 @@ class ImageProblem(Problem):
             class_weight=keras_class_weight(self.weighting, self.spec.classes),
         )
 
-    def why_not_refitted(self) -> str:
-        return "image runs ship the searched model"
+    def why_not_refitted(self) -> str | None:
+        """None for a search from scratch; a head on a backbone is fine-tuned with it after
+        the search, which a refit of the head alone would undo."""
+        return TRANSFER_SHIPS_AS_SEARCHED if self.backbones else None
+
+    def why_not_ensembled(self) -> str | None:
+        return TRANSFER_SHIPS_AS_SEARCHED if self.backbones else None
+
+    def labelled_rows(self) -> int:
+        return sum(len(split.labels) for split in self.data.splits.values())
+
+    def refit(self, params: dict[str, Any], schedule_epochs: int, callbacks: list) -> keras.Model:
+        """A fresh CNN of ``params`` trained on every labelled image."""
+        splits = list(self.data.splits.values())
+        x = np.concatenate([split.pixels for split in splits])
+        y = np.concatenate([split.labels for split in splits])
+        side, channels = self.spec.image_size, self.spec.channels
+        network = build_cnn(resolve(params, PARAMS), (side, side, channels), self.spec.n_outputs)
+        fit_trial(
+            network,
+            resolve(params),
+            x,
+            y,
+            task="classification",
+            shared_callbacks=callbacks,
+            diagnostics=False,
+            epochs=schedule_epochs,
+            verbose=0,
+            class_weight=keras_class_weight(self.weighting, self.spec.classes),
+        )
+        return network
+
+    def val_predictions(self, network: keras.Model) -> np.ndarray:
+        pixels = self.val[0].astype("float32")
+        return network.predict(pixels, batch_size=64, verbose=0).astype("float64")
+
+    def val_loss(self, predictions: np.ndarray) -> float:
+        return objective_value(self.metric, "classification", self.val[1], predictions)
+
+    def export_ensemble(
+        self, networks: list[keras.Model], weights: list[float], best: int | None = None
+    ) -> keras.Model:
+        """One classifier, pixels in: the CNNs' class probabilities, weighted and summed."""
+        side, channels = self.spec.image_size, self.spec.channels
+        inputs = keras.Input(shape=(side, side, channels), name="image")
+        total, outputs = sum(weights), []
+        for position, (member, weight) in enumerate(zip(networks, weights, strict=True)):
+            member.name = "cnn" if position == best else f"member_{position}"
+            scaled = keras.layers.Rescaling(weight / total, name=f"weight_{position}")
+            outputs.append(scaled(member(inputs)))
+        return keras.Model(inputs, keras.layers.Add(name="ensemble")(outputs), name="ensemble")
 
     def fine_tunes(self, params: dict[str, Any]) -> bool:
         """A head on a backbone is fine-tuned; a CNN from scratch is not."""

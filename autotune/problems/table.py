@@ -42,7 +42,7 @@ class TabularProblem(Problem):
         pretrain: str | None = None,
         init_from: dict[str, Any] | None = None,
         metric: str = "auto",
-        class_weight: str = "auto",
+        class_weight: str = "none",
     ):
         self.data = data
         self.pretrain = pretrain

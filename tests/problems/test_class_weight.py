@@ -22,10 +22,13 @@ def test_balanced_weights_give_each_class_the_same_total():
 
 def test_auto_balances_only_a_rare_class():
     rare = class_weighting(np.array([0] * 80 + [1] * 15 + [2] * 5), CLASSES, "auto")
-    assert rare["balanced"] and "5.0% of the training rows, under 10%" in rare["why"]
+    assert rare["balanced"] and "5.0% of the training rows, under 10.0%" in rare["why"]
     even = class_weighting(np.array([0] * 40 + [1] * 30 + [2] * 30), CLASSES, "auto")
     assert not even["balanced"] and keras_class_weight(even, CLASSES) is None
-    assert "at least 10%" in even["why"]
+    assert "at least 10.0%" in even["why"]
+    # Ten even classes hold about 10% each: not imbalanced (the limit is half an even share).
+    ten = class_weighting(np.repeat(np.arange(10), [31] + [32] * 9), list(range(10)), "auto")
+    assert not ten["balanced"] and "at least 5.0%" in ten["why"]
 
 
 def test_none_keeps_equal_weights_even_for_a_rare_class():

@@ -29,6 +29,7 @@ def rare_class_run(tmp_path_factory):
         data=folder / "rare.csv",
         space="fast",
         metric="balanced_accuracy",
+        class_weight="auto",
         max_trials=2,
         max_epochs=3,
         out=folder / "run",
