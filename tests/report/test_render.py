@@ -115,3 +115,18 @@ def test_a_table_run_shows_its_reference_and_what_the_shipped_model_saw(penguins
         assert 'id="ensemble-row"' in html and 'id="ensemble"' in html
         assert "best trial alone" in html and "ensemble weight" in html
     assert 'id="reference"' in html and "gradient boosting (scikit-learn" in html
+
+
+@pytest.mark.parametrize("balanced", [True, False])
+def test_the_summary_names_the_metric_its_rows_and_the_class_weights(recorded, balanced):
+    info = json.loads((recorded / "run.json").read_text())
+    weighting = {"mode": "auto", "balanced": balanced, "why": "auto: the smallest class is ..."}
+    if balanced:
+        weighting["weights"] = {"Adelie": 0.7, "Chinstrap": 1.6, "Gentoo": 0.9}
+    info.update(selection_metric="macro_f1", class_weight=weighting)
+    (recorded / "run.json").write_text(json.dumps(info))
+    html = write_report(recorded).read_text(encoding="utf-8")
+    rows = info["dataset"]["split_rows"]["val"]
+    assert f"trials ranked by macro_f1 on the {rows} validation rows" in html
+    expected = "balanced (auto: the smallest class is ...): Adelie 0.7, Chinstrap 1.6" if balanced else "equal ("
+    assert f"class weights</th><td>{expected}" in html
