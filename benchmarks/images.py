@@ -23,7 +23,6 @@ ARMS: dict[str, dict[str, Any]] = {
     "autotune": {},
     "no refit": {"refit": "none"},
     "no ensemble": {"ensemble": "none"},
-    "no portfolio": {"space": "image_cnn without portfolio"},
 }
 
 
@@ -54,12 +53,6 @@ def _arm(train: Path, test: Path, budget: float, seed: int, out: Path, options) 
     from autotune.predict import predict_images
     from autotune.runner import run_search
 
-    if options.get("space") == "image_cnn without portfolio":
-        import dataclasses
-
-        from autotune.spaces import load_space
-
-        options = {**options, "space": dataclasses.replace(load_space("image_cnn"), portfolio=[])}
     started = time.perf_counter()
     plan = TuneOptions(
         data=train, backbone="none", time_budget=budget, seed=seed, out=out, **options

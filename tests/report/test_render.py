@@ -128,5 +128,9 @@ def test_the_summary_names_the_metric_its_rows_and_the_class_weights(recorded, b
     html = write_report(recorded).read_text(encoding="utf-8")
     rows = info["dataset"]["split_rows"]["val"]
     assert f"trials ranked by macro_f1 on the {rows} validation rows" in html
-    expected = "balanced (auto: the smallest class is ...): Adelie 0.7, Chinstrap 1.6" if balanced else "equal ("
+    expected = (
+        "balanced (auto: the smallest class is ...): Adelie 0.7, Chinstrap 1.6"
+        if balanced
+        else "equal ("
+    )
     assert f"class weights</th><td>{expected}" in html
