@@ -76,6 +76,6 @@ def announce_objective(progress, info: dict[str, Any]) -> None:
         searched = f", searched as {key}, lower is better" if key.endswith("_error") else ""
         progress.log(f"metric: {chosen} on the {rows} validation rows{searched}")
     weighting = info.get("class_weight")
-    if weighting and (weighting["balanced"] or weighting["mode"] != "none"):
+    if weighting and weighting["mode"] != "none":
         verdict = "balanced" if weighting["balanced"] else "equal"
         progress.log(f"class weights: {verdict} ({weighting['why']})")

@@ -20,6 +20,7 @@ import numpy as np
 from autotune.callbacks.deadline import StopAtDeadline
 from autotune.data.images import ImageData
 from autotune.metrics import objective_value
+from autotune.models.averaging import weighted_sum
 from autotune.models.cnn import build_cnn
 from autotune.models.fitting import fit_trial
 from autotune.models.image import ImageHyperModel
@@ -72,6 +73,7 @@ class ImageProblem(Problem):
         self.objective = objective_name("classification", self.metric)
         labels = data.splits["train"].labels
         self.weighting = class_weighting(labels, self.spec.classes, class_weight)
+        self.class_weight = keras_class_weight(self.weighting, self.spec.classes)  # for fit
         self.backbones = backbones
         self.weights_id = weights_identity(weights, seed) if backbones else None
         self.train = (data.splits["train"].pixels, data.splits["train"].labels)
@@ -126,7 +128,7 @@ class ImageProblem(Problem):
             self.features,
             fit_callbacks,
             metric=self.metric,
-            class_weight=keras_class_weight(self.weighting, self.spec.classes),
+            class_weight=self.class_weight,
         )
 
     def why_not_refitted(self) -> str | None:
@@ -157,7 +159,7 @@ class ImageProblem(Problem):
             diagnostics=False,
             epochs=schedule_epochs,
             verbose=0,
-            class_weight=keras_class_weight(self.weighting, self.spec.classes),
+            class_weight=self.class_weight,
         )
         return network
 
@@ -174,12 +176,8 @@ class ImageProblem(Problem):
         """One classifier, pixels in: the CNNs' class probabilities, weighted and summed."""
         side, channels = self.spec.image_size, self.spec.channels
         inputs = keras.Input(shape=(side, side, channels), name="image")
-        total, outputs = sum(weights), []
-        for position, (member, weight) in enumerate(zip(networks, weights, strict=True)):
-            member.name = "cnn" if position == best else f"member_{position}"
-            scaled = keras.layers.Rescaling(weight / total, name=f"weight_{position}")
-            outputs.append(scaled(member(inputs)))
-        return keras.Model(inputs, keras.layers.Add(name="ensemble")(outputs), name="ensemble")
+        outputs = weighted_sum(networks, weights, inputs, best, "cnn")
+        return keras.Model(inputs, outputs, name="ensemble")
 
     def fine_tunes(self, params: dict[str, Any]) -> bool:
         """A head on a backbone is fine-tuned; a CNN from scratch is not."""

@@ -54,9 +54,10 @@ class TabularProblem(Problem):
             (encode(self.preprocessor, s.features, spec), spec.encode_target(s.target))
             for s in (data.splits["train"], data.splits["val"])
         )
-        self.weighting = None
+        self.weighting = self.class_weight = None  # the record, and as model.fit takes it
         if spec.task == "classification":
             self.weighting = class_weighting(self.train[1], spec.classes, class_weight)
+            self.class_weight = keras_class_weight(self.weighting, spec.classes)
         # The numeric columns come first in the encoded vector; their bins are the training rows'.
         self.numeric = numeric_features(self.train[0], len(spec.numeric))
         self.front = None
@@ -80,14 +81,8 @@ class TabularProblem(Problem):
             front=self.front,
             numeric=self.numeric,
             metric=self.metric,
-            class_weight=self.class_weight(),
+            class_weight=self.class_weight,
         )
-
-    def class_weight(self) -> dict[int, float] | None:
-        """The training loss's class weights (class index -> weight), or None: equal."""
-        if self.weighting is None:
-            return None
-        return keras_class_weight(self.weighting, self.data.preprocessing.classes)
 
     def run_record(self) -> dict[str, Any]:
         """The metric the search ranks by and what ``--class-weight`` did."""
@@ -122,7 +117,7 @@ class TabularProblem(Problem):
             pretrain=self.pretrain,
             epochs=schedule_epochs,
             verbose=0,
-            class_weight=self.class_weight(),
+            class_weight=self.class_weight,
         )
         return network
 

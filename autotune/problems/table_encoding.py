@@ -15,6 +15,7 @@ import pandas as pd
 
 from autotune.data.columns import as_text
 from autotune.data.tabular import Preprocessing
+from autotune.models.averaging import weighted_sum
 
 Input, Model, layers, ops = keras.Input, keras.Model, keras.layers, keras.ops
 
@@ -117,13 +118,7 @@ def export_model(
     """
     encoded = preprocessor(preprocessor.inputs)
     if isinstance(network, list):
-        total = sum(weights)
-        outputs = []
-        for position, (member, weight) in enumerate(zip(network, weights, strict=True)):
-            member.name = "mlp" if position == best else f"member_{position}"
-            scaled = layers.Rescaling(weight / total, name=f"weight_{position}")
-            outputs.append(scaled(member(encoded)))
-        outputs = layers.Add(name="ensemble")(outputs) if len(outputs) > 1 else outputs[0]
+        outputs = weighted_sum(network, weights, encoded, best, "mlp")
     else:
         outputs = network(encoded)
     if spec.task == "regression":
