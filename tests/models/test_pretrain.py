@@ -49,6 +49,7 @@ def test_every_hidden_block_learns_to_reconstruct_its_input(data_dir, batch_norm
     assert not any(layer.name == "decoder" for layer in model.layers)  # decoders thrown away
 
 
+@pytest.mark.slow  # one of the heaviest: a full search or a benchmark run
 def test_a_pretrained_search_records_each_trials_pretraining(tmp_path, data_dir):
     from autotune.options import TuneOptions
     from autotune.runner import run_search

@@ -9,6 +9,7 @@ import json
 
 import keras
 import numpy as np
+import pytest
 from rich.console import Console
 
 from autotune.console.progress import SearchProgress
@@ -45,6 +46,7 @@ def test_a_search_with_a_backbone_ships_its_head_as_searched(image_folder):
     assert problem.why_not_refitted() == problem.why_not_ensembled()
 
 
+@pytest.mark.slow  # one of the heaviest: a full search or a benchmark run
 def test_a_from_scratch_search_refits_and_ensembles(shared_image_folder, tmp_path):
     out = tmp_path / "run"
     plan = TuneOptions(

@@ -101,6 +101,7 @@ def test_api_mirrors_the_cli(tmp_path, data_dir):
     assert 25 < predictions["prediction"].mean() < 350
 
 
+@pytest.mark.slow  # one of the heaviest: a full search or a benchmark run
 @pytest.mark.parametrize("tuner", ["bayesian", "hyperband"])
 def test_other_strategies(tmp_path, data_dir, tuner):
     info = run_search(

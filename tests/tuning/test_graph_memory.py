@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import pytest
+
 from autotune.options import TuneOptions
 from autotune.runner import run_search
 from autotune.tuning.graph_memory import custom_gradient_entries, released_after
 
 
+@pytest.mark.slow  # one of the heaviest: a full search or a benchmark run
 def test_trials_leave_no_custom_gradient_entries(tmp_path, data_dir):
     before = custom_gradient_entries()
     run_search(

@@ -16,7 +16,15 @@ from autotune.spaces import load_space
 from autotune.tuning.oracles import STARTING_FROM_DEFAULTS
 
 
-@pytest.mark.parametrize("tuner", ["refine", "random", "bayesian"])
+# one of the heaviest: each non-default strategy runs a full search, so it joins the slow set
+@pytest.mark.parametrize(
+    "tuner",
+    [
+        "refine",
+        pytest.param("random", marks=pytest.mark.slow),
+        pytest.param("bayesian", marks=pytest.mark.slow),
+    ],
+)
 def test_first_trial_trains_the_defaults_then_the_strategy_picks(tmp_path, data_dir, tuner):
     out = tmp_path / "run"
     options = TuneOptions(
