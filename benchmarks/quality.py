@@ -18,6 +18,9 @@ only ``train.csv`` and is scored on the outer test rows:
   of 32-256 units, dropout 0-0.5, Adam with a log-uniform learning rate, batch 32,
   EarlyStopping with patience 5 restoring the best weights, 50 epochs), on one-hot /
   standardised inputs, with 20% of ``train.csv`` for validation, stopped at the same budget;
+- **AutoGluon** (Tabular, default presets, ``time_limit`` = the budget) and **RealMLP-TD**
+  (pytabkit's tuned defaults, no search), fitted on all of ``train.csv`` in their own
+  environment (:mod:`benchmarks.outside_peers`);
 - **sklearn MLP**: ``MLPClassifier`` / ``MLPRegressor`` with default settings, behind standard
   preprocessing, fitted on all of ``train.csv``;
 - **HistGradientBoosting**: scikit-learn's defaults, text columns as categories, fitted on all
@@ -40,7 +43,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from benchmarks import plain_keras_tuner
+from benchmarks import outside_peers, plain_keras_tuner
+from benchmarks.quality_tables import PEERS
 
 DATASETS = (
     "penguins",
@@ -65,11 +69,12 @@ ARMS = {
     "no embeddings": {"space": "mlp without embeddings"},
     "class weight auto": {"class_weight": "auto"},
 }
-PEERS = ("plain KerasTuner", "sklearn MLP", "HistGradientBoosting")
+RUN_ON_REQUEST = ("plain KerasTuner", *outside_peers.OUTSIDE)  # the others take seconds
 
 
 def chosen(names: str | None) -> dict[str, dict]:
-    """The arms ``--arms`` names (all by default), and the plain KerasTuner loop if named."""
+    """The arms ``--arms`` names (every autotune arm and the plain KerasTuner loop by
+    default), and the plain KerasTuner loop, AutoGluon and RealMLP-TD if named."""
     if not names:
         return {**ARMS, "plain KerasTuner": {}}
     picked = [n.strip() for n in names.split(",") if n.strip()]
@@ -79,7 +84,9 @@ def chosen(names: str | None) -> dict[str, dict]:
                          f"{', '.join(PEERS)}")  # fmt: skip
     if not any(n in ARMS for n in picked):
         raise SystemExit(f"--arms: name at least one autotune arm ({', '.join(ARMS)})")
-    return {n: ARMS.get(n, {}) for n in picked if n in ARMS or n == "plain KerasTuner"}
+    if any(n in outside_peers.OUTSIDE for n in picked):
+        outside_peers.interpreter()
+    return {n: ARMS.get(n, {}) for n in picked if n in ARMS or n in RUN_ON_REQUEST}
 
 
 def outer_split(path: Path, folder: Path, seed: int) -> tuple[Path, pd.DataFrame, Any]:
@@ -174,6 +181,13 @@ def _plain_keras_tuner(train_csv: Path, test, budget: float, seed: int, workdir:
     return {"scores": scores, "seconds": seconds, "trials": len(tuner.oracle.trials)}
 
 
+def _outside(peer: str, data, test: pd.DataFrame, budget: float, seed: int, tmp: Path) -> dict:
+    output, facts = outside_peers.fit(peer, data, test, budget, seed, tmp)
+    spec = data.preprocessing
+    scores = _scores(spec.task, test[spec.target], output, spec.classes or [])
+    return {"scores": scores, "seconds": facts["seconds"], "trials": facts["models"]}
+
+
 # What each "without" arm takes out of the default space: entries, and values of entries
 # (the portfolio's uses become the entry's default).
 REMOVED = {
@@ -259,6 +273,8 @@ def measure(path: Path, budget: float, seed: int, arms: dict, turn: int) -> dict
             results[arm] = _autotune(train_csv, test, budget, seed, out, **arms[arm])
         if "plain KerasTuner" in arms:
             results["plain KerasTuner"] = _plain_keras_tuner(train_csv, test, budget, seed, tmp)
+        for peer in (p for p in outside_peers.OUTSIDE if p in arms):
+            results[peer] = _outside(peer, data, test, budget, seed, tmp)
     results["sklearn MLP"] = _sklearn(data, test, "MLP", seed)
     results["HistGradientBoosting"] = _sklearn(data, test, "HistGradientBoosting", seed)
     results["binary"] = (

@@ -3,11 +3,14 @@ defaults (see :mod:`benchmarks.quality`)."""
 
 from __future__ import annotations
 
+from itertools import product
 from typing import Any
 
 import numpy as np
 
-PEERS = ("plain KerasTuner", "sklearn MLP", "HistGradientBoosting")
+from benchmarks.outside_peers import OUTSIDE
+
+PEERS = ("plain KerasTuner", *OUTSIDE, "sklearn MLP", "HistGradientBoosting")
 
 
 def _metrics(results: dict) -> list[str]:
@@ -109,7 +112,7 @@ def _headline(results: dict[str, Any], system: str) -> float:
 
 def _verdict(measured: dict, ours: str, peers: list[str]) -> str:
     """Against the goals: ahead of HistGradientBoosting on average (accuracy and R² apart),
-    ahead of the plain KerasTuner loop on every table."""
+    ahead of the plain KerasTuner loop on every table; and the gaps to the outside peers run."""
     names = list(dict.fromkeys(name for name, _ in measured))
 
     def mean_of(name: str, system: str) -> float:
@@ -123,16 +126,15 @@ def _verdict(measured: dict, ours: str, peers: list[str]) -> str:
             "tables" + (f" (not on {', '.join(behind)})" if behind else "")
         )
     task_of = {name: r["task"] for (name, _), r in measured.items()}
-    for task, label in (("classification", "accuracy"), ("regression", "R²")):
-        gaps = {
-            n: mean_of(n, ours) - mean_of(n, "HistGradientBoosting")
-            for n in names
-            if task_of[n] == task
-        }
+    against = [p for p in (*OUTSIDE, "HistGradientBoosting") if p in peers]
+    for peer, (task, label) in product(
+        against, (("classification", "accuracy"), ("regression", "R²"))
+    ):
+        gaps = {n: mean_of(n, ours) - mean_of(n, peer) for n in names if task_of[n] == task}
         if gaps:
             each = ", ".join(f"{n} {gap:+.3f}" for n, gap in gaps.items())
             parts.append(
-                f"against HistGradientBoosting it is {np.mean(list(gaps.values())):+.3f} "
+                f"against {peer} it is {np.mean(list(gaps.values())):+.3f} "
                 f"{label} on average over {len(gaps)} table(s) ({each})"
             )
     return "On the headline metric (accuracy, or R²): " + "; ".join(parts) + "."

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -50,6 +52,7 @@ def test_memory_benchmark_smoke(tmp_path, data_dir, capsys):
     assert table.strip() in capsys.readouterr().out
 
 
+@pytest.mark.slow  # one of the heaviest: a full search or a benchmark run
 def test_feature_cache_benchmark_smoke(tmp_path, make_images, capsys):
     folder = make_images(tmp_path / "stripes", per_class=6)
     args = ["feature_cache", "--data", str(folder), "--trials", "2", "--epochs", "1"]
@@ -62,6 +65,7 @@ def test_feature_cache_benchmark_smoke(tmp_path, make_images, capsys):
     assert table.strip() in capsys.readouterr().out
 
 
+@pytest.mark.slow  # one of the heaviest: a full search or a benchmark run
 def test_quality_benchmark_smoke(tmp_path, data_dir, capsys):
     args = ["quality", "--data", str(data_dir), "--datasets", "iris,diabetes", "--budget", "2"]
     arms = ["--arms", "autotune,no ensemble,plain KerasTuner"]
@@ -91,6 +95,54 @@ def test_the_quality_benchmark_runs_every_arm_unless_told_which():
         quality.chosen("HistGradientBoosting")
 
 
+def test_the_outside_peers_need_their_own_interpreter(monkeypatch):
+    from benchmarks import quality
+
+    monkeypatch.delenv("AUTOTUNE_PEERS_PYTHON", raising=False)
+    with pytest.raises(SystemExit, match="set AUTOTUNE_PEERS_PYTHON"):
+        quality.chosen("autotune,AutoGluon")
+    monkeypatch.setenv("AUTOTUNE_PEERS_PYTHON", sys.executable)
+    assert list(quality.chosen("autotune,AutoGluon,RealMLP-TD")) == [
+        "autotune",
+        "AutoGluon",
+        "RealMLP-TD",
+    ]
+
+
+def test_peer_labels_are_named_as_autotune_names_them():
+    from autotune.data.columns import normalise_labels
+    from benchmarks.peer_fit import labels_as_text
+
+    for column in (pd.Series([1.0, 2.0, 2.0]), pd.Series([3, 1]), pd.Series(["b", "a"]),
+                   pd.Series([True, False]), pd.Series([0.5, 1.0])):  # fmt: skip
+        assert list(labels_as_text(column)) == [str(v) for v in normalise_labels(column)]
+
+
+PEERS_PYTHON = os.environ.get("AUTOTUNE_PEERS_PYTHON")
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not PEERS_PYTHON, reason="AUTOTUNE_PEERS_PYTHON names no peers' Python")
+@pytest.mark.parametrize("peer", ["AutoGluon", "RealMLP-TD"])
+@pytest.mark.parametrize("target", ["species", "body_mass_g"])
+def test_an_outside_peer_fits_and_scores_a_table(peer, target, tmp_path, data_dir):
+    from autotune.data.tabular import load_table
+    from benchmarks import quality
+
+    frame = pd.read_csv(data_dir / "penguins.csv")
+    frame = frame[[c for c in frame.columns if c != target] + [target]]
+    frame = frame[frame[target].notna()].sample(frac=1.0, random_state=0)
+    frame.iloc[:260].to_csv(tmp_path / "train.csv", index=False)
+    test = frame.iloc[260:].reset_index(drop=True)
+    data = load_table(tmp_path / "train.csv", test_size=0.0, seed=0)
+    result = quality._outside(peer, data, test, 20.0, 0, tmp_path)
+    if data.preprocessing.task == "classification":
+        assert result["scores"]["accuracy"] > 0.9
+    else:
+        assert result["scores"]["r2"] > 0.6
+    assert result["trials"] >= 1
+
+
 def test_quality_benchmark_names_missing_datasets(tmp_path, data_dir, capsys):
     assert main(["quality", "--data", str(data_dir), "--datasets", "iris,nope"]) == 2
     assert "no nope CSV(s)" in capsys.readouterr().err
@@ -108,6 +160,7 @@ def test_speed_benchmark_smoke(tmp_path, data_dir, capsys):
     assert table.strip() in capsys.readouterr().out
 
 
+@pytest.mark.slow  # one of the heaviest: a full search or a benchmark run
 def test_trial_cost_benchmark_smoke(tmp_path, data_dir, capsys):
     args = ["trial_cost", "--data", str(data_dir / "iris.csv"), "--repeats", "1"]
     assert main([*args, "--trials", "1", "--epochs", "1", "--out", str(tmp_path)]) == 0
@@ -123,6 +176,7 @@ def test_trial_cost_benchmark_smoke(tmp_path, data_dir, capsys):
     assert table.strip() in capsys.readouterr().out
 
 
+@pytest.mark.slow  # one of the heaviest: a full search or a benchmark run
 @pytest.mark.parametrize(
     ("name", "arms"),
     [("guided", ("guided", "unguided")), ("pretrain", ("pretrain", "no pretrain"))],
@@ -187,3 +241,33 @@ def test_images_benchmark_smoke(tmp_path, capsys):
     table = (tmp_path / "images.md").read_text()
     assert "| autotune | " in table and "| no ensemble | " in table
     assert table.strip() in capsys.readouterr().out
+
+
+def test_the_quality_verdict_names_each_outside_peer_that_ran():
+    from benchmarks.quality_tables import render
+
+    def scored(value, task):
+        metric = "accuracy" if task == "classification" else "r2"
+        return {"scores": {metric: value}, "seconds": 60.0, "trials": 6, "best_trial": "0003",
+                "refit": "done", "second_half": True, "members": 3}  # fmt: skip
+
+    measured = {}
+    for (name, task), seed in [((n, t), s) for n, t in (("a", "classification"),
+                               ("b", "regression")) for s in (0, 1)]:  # fmt: skip
+        base = 0.8 if task == "classification" else 0.5
+        measured[(name, seed)] = {
+            "task": task,
+            "binary": False,
+            "autotune": scored(base, task),
+            "plain KerasTuner": scored(base - 0.1, task),
+            "AutoGluon": scored(base + 0.05, task),
+            "sklearn MLP": scored(base - 0.2, task),
+            "HistGradientBoosting": scored(base - 0.02, task),
+        }
+    text = render(measured, 60.0, ["autotune"], [0, 1])
+    assert "| dataset | metric | autotune | plain KerasTuner | AutoGluon | sklearn MLP |" in text
+    assert "RealMLP-TD" not in text
+    assert "ahead of plain KerasTuner on 2 of 2 tables" in text
+    assert "against AutoGluon it is -0.050 accuracy on average over 1 table(s) (a -0.050)" in text
+    assert "against AutoGluon it is -0.050 R²" in text
+    assert "against HistGradientBoosting it is +0.020 R²" in text
