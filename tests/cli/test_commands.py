@@ -54,6 +54,7 @@ def test_tune_then_predict_round_trip(tmp_path, data_dir, cli):
     )
 
 
+@pytest.mark.slow  # one of the heaviest: a search, then predict, each in its own process
 def test_regression_predictions_are_values(tmp_path, data_dir, cli):
     run = tmp_path / "run"
     assert (
@@ -295,6 +296,7 @@ def test_ctrl_c_writes_a_partial_report_and_exits_130(tmp_path, data_dir, tune_u
     assert report.count('<tr class="completed"') + report.count('<tr class="failed"') == finished
 
 
+@pytest.mark.slow  # one of the heaviest: a search in its own process, interrupted twice
 def test_a_second_ctrl_c_stops_at_once(tmp_path, data_dir, tune_until):
     import signal
     import time

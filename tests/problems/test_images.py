@@ -126,6 +126,7 @@ def test_transfer_with_local_weights_file(shared_image_folder, vgg16_weights, tm
 OFFLINE = {"https_proxy": "http://127.0.0.1:9", "HTTPS_PROXY": "http://127.0.0.1:9"}
 
 
+@pytest.mark.slow  # one of the heaviest: a transfer search run offline
 def test_imagenet_weights_offline(image_folder, tmp_path, cli, monkeypatch):
     home = tmp_path / "keras-home"
     monkeypatch.setenv("KERAS_HOME", str(home))

@@ -70,6 +70,7 @@ def test_reused_layers_start_frozen_then_are_fine_tuned(penguins_run, other_peng
     assert len(history.history["loss"]) == 5 and history.params["epochs"] == 5
 
 
+@pytest.mark.slow  # one of the heaviest: two searches, the second from the first
 def test_a_run_starts_from_an_earlier_runs_layers(tmp_path, penguins_run, other_penguins):
     out = tmp_path / "run"
     info = run_search(
