@@ -140,8 +140,9 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument(
         "--arms",
-        help="quality: comma-separated autotune arms and peers to run (default: all; the "
-        "scikit-learn peers take seconds and always run)",
+        help="quality: comma-separated autotune arms and peers to run (default: every autotune "
+        "arm and plain KerasTuner; AutoGluon and RealMLP-TD only when named; the scikit-learn "
+        "peers take seconds and always run)",
     )
     parser.add_argument(
         "--workers", type=int, default=2, help="distributed: local worker processes (2)"
