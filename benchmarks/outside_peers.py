@@ -37,14 +37,11 @@ def interpreter() -> str:
     return python
 
 
-def fit(system: str, data, test: pd.DataFrame, budget: float, seed: int, folder: Path):
-    """One outside peer on the loaded ``train.csv``; its test-row outputs (probabilities in
-    ``data``'s class order, or predictions), its seconds and its number of models."""
-    spec = data.preprocessing
-    train = pd.concat(
-        [s.features.assign(**{spec.target: s.target.to_numpy()}) for s in data.splits.values()],
-        ignore_index=True,
-    )
+def fit(system: str, train: pd.DataFrame, test: pd.DataFrame, spec, budget: float, seed: int,
+        folder: Path):  # fmt: skip
+    """One outside peer on ``train`` (feature columns and target, as ``spec`` names them); its
+    test-row outputs (probabilities in ``spec``'s class order, or predictions), its seconds and
+    its number of models."""
     paths = {name: folder / f"{system}-{name}.csv" for name in ("train", "test", "out")}
     train.to_csv(paths["train"], index=False)
     test[spec.feature_columns].to_csv(paths["test"], index=False)

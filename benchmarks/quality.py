@@ -118,6 +118,15 @@ def _scores(task: str, y_test: pd.Series, output: np.ndarray, classes: list[Any]
     return regression_scores(y_test.to_numpy(dtype="float64"), np.ravel(output))
 
 
+def _training_rows(data) -> tuple[pd.DataFrame, pd.Series]:
+    """All of ``train.csv`` as loaded: the feature columns autotune keeps, and the target."""
+    splits = data.splits.values()
+    return (
+        pd.concat([s.features for s in splits], ignore_index=True),
+        pd.concat([s.target for s in splits], ignore_index=True),
+    )
+
+
 def _sklearn(data, test: pd.DataFrame, kind: str, seed: int) -> dict:
     from sklearn.compose import TransformedTargetRegressor
     from sklearn.ensemble import HistGradientBoostingClassifier, HistGradientBoostingRegressor
@@ -128,8 +137,7 @@ def _sklearn(data, test: pd.DataFrame, kind: str, seed: int) -> dict:
     from autotune.data.columns import normalise_labels
 
     spec = data.preprocessing
-    x_fit = pd.concat([s.features for s in data.splits.values()], ignore_index=True)
-    y_fit = pd.concat([s.target for s in data.splits.values()], ignore_index=True)
+    x_fit, y_fit = _training_rows(data)
     x_test, y_test = test[spec.feature_columns], test[spec.target]
     categorical = [c.column for c in spec.categorical]
     classify = spec.task == "classification"
@@ -182,8 +190,10 @@ def _plain_keras_tuner(train_csv: Path, test, budget: float, seed: int, workdir:
 
 
 def _outside(peer: str, data, test: pd.DataFrame, budget: float, seed: int, tmp: Path) -> dict:
-    output, facts = outside_peers.fit(peer, data, test, budget, seed, tmp)
     spec = data.preprocessing
+    x_fit, y_fit = _training_rows(data)
+    train = x_fit.assign(**{spec.target: y_fit.to_numpy()})
+    output, facts = outside_peers.fit(peer, train, test, spec, budget, seed, tmp)
     scores = _scores(spec.task, test[spec.target], output, spec.classes or [])
     return {"scores": scores, "seconds": facts["seconds"], "trials": facts["models"]}
 
