@@ -14,8 +14,10 @@ AUTOTUNE_TF_LOGS=1 to see everything.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
+from collections.abc import Iterator
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
@@ -50,4 +52,23 @@ tf = _import_quietly()
 import keras  # noqa: E402  (after TensorFlow, which it runs on)
 import keras_tuner as kt  # noqa: E402
 
-__all__ = ["keras", "kt", "tf"]
+
+
+@contextlib.contextmanager
+def quick_instantiation() -> Iterator[None]:
+    """Skip Grappler's graph rewrites for the ``tf.function`` calls inside (TensorFlow
+    instantiates a function on its first call with the options then in effect, and keeps
+    that instance for calls with the same options). A small network's train step costs
+    more to rewrite than the rewrites save; ``python -m benchmarks trial_profile``."""
+    options = tf.config.optimizer.get_experimental_options()
+    if options.get("disable_meta_optimizer"):
+        yield
+        return
+    tf.config.optimizer.set_experimental_options({"disable_meta_optimizer": True})
+    try:
+        yield
+    finally:
+        tf.config.optimizer.set_experimental_options({"disable_meta_optimizer": False})
+
+
+__all__ = ["keras", "kt", "quick_instantiation", "tf"]

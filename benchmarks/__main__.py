@@ -5,6 +5,7 @@ python -m benchmarks speed [--data CSV] [--budget 300]
 python -m benchmarks diagnostics [--data CSV] [--repeats N] [--epochs N]
 python -m benchmarks memory [--data CSV] [--trials N] [--epochs N] [--space NAME]
 python -m benchmarks trial_cost [--data CSV_OR_FOLDER] [--repeats N] [--trials N] [--epochs N]
+python -m benchmarks trial_profile [--data FOLDER] [--repeats N] [--trials N] [--epochs N]
 python -m benchmarks guided [--data FOLDER] [--budget 60] [--datasets a,b,...] [--seeds 0,1]
 python -m benchmarks pretrain [--data FOLDER] [--budget 60] [--datasets a,b,...] [--seeds 0,1]
 python -m benchmarks feature_cache [--data FOLDER] [--trials N] [--epochs N] [--backbone NAME]
@@ -30,6 +31,7 @@ from benchmarks import (
     quality,
     speed,
     trial_cost,
+    trial_profile,
 )
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -40,6 +42,7 @@ DEFAULT_DATA = {
     "diagnostics": SHARED / "tabular/adult.csv",
     "memory": ROOT / "examples/data/penguins.csv",
     "trial_cost": SHARED / "tabular",
+    "trial_profile": SHARED / "tabular",
     "feature_cache": SHARED / "images/textures_gray64",
     "guided": SHARED / "tabular",
     "pretrain": SHARED / "tabular",
@@ -82,6 +85,10 @@ def _table(name: str, data: Path, args: argparse.Namespace) -> str:
         return trial_cost.run(
             data, repeats=args.repeats or 3, trials=args.trials, epochs=args.epochs
         )
+    if name == "trial_profile":
+        return trial_profile.run(
+            data, repeats=args.repeats or 2, trials=args.trials, epochs=args.epochs
+        )
     return memory.run(data, trials=args.trials or 30, epochs=args.epochs or 10, space=args.space)
 
 
@@ -109,6 +116,10 @@ def _missing(name: str, data: Path, args: argparse.Namespace) -> str | None:
         absent = [n for n in trial_cost.WORK if not (data / n).is_file()]
         if absent:
             return f"{data}: no {', '.join(absent)}; pass --data CSV"
+    if name == "trial_profile":
+        absent = [n for n, _ in trial_profile.TABLES.values() if not (data / n).is_file()]
+        if absent:
+            return f"{data}: no {', '.join(absent)}; pass --data FOLDER"
     return None
 
 

@@ -12,9 +12,10 @@ layer; a frozen backbone is not trained, so not probed), after every epoch:
   derivative is below 0.01 (sigmoid |z| > 4.6, tanh |z| > 3.0);
 - ``nonfinite``: whether the kernel or its gradient holds NaN / Inf.
 
-The probe runs in ``on_epoch_end``: one compiled forward and backward pass over at most
-``PROBE_ROWS`` training rows, no Python work per batch. BatchNorm statistics touched by the
-probe's training-mode pass are restored, so the probe does not change the model.
+The probe runs in ``on_epoch_end``: one compiled call that makes a forward and backward pass
+over at most ``PROBE_ROWS`` training rows and reduces it to these numbers in the graph; no
+Python work per batch. BatchNorm statistics touched by the probe's training-mode pass are
+restored, so the probe does not change the model.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ import math
 import time
 from typing import Any
 
-from autotune.backend import keras, tf
+from autotune.backend import keras, quick_instantiation, tf
 
 import numpy as np
 
@@ -48,19 +49,6 @@ def constant_loss(y: np.ndarray, task: str) -> float:
         share = share[share > 0]
         return float(-(share * np.log(share)).sum())
     return float(np.var(np.asarray(y, dtype="float64")))
-
-
-def _saturated(activation: str, z: np.ndarray) -> float:
-    if activation == "sigmoid":
-        s = 1 / (1 + np.exp(-np.clip(z, -60, 60)))
-        derivative = s * (1 - s)
-    else:
-        derivative = 1 - np.tanh(z) ** 2
-    return float(np.mean(derivative < SATURATED_DERIVATIVE))
-
-
-def _norm(value: np.ndarray) -> float:
-    return float(np.sqrt(np.sum(np.square(value, dtype="float64"))))
 
 
 class GradientProbe(keras.callbacks.Callback):
@@ -95,14 +83,14 @@ class GradientProbe(keras.callbacks.Callback):
         # One pass yields the activations' inputs and the prediction.
         self._tap = keras.Model(model.inputs, [a.input for a in self._acts] + [model.outputs[0]])
         self._loss = keras.losses.get(model.loss)
-        self._previous = [np.array(layer.kernel.numpy()) for layer in self._dense]
+        self._previous = [tf.Variable(layer.kernel.value, trainable=False) for layer in self._dense]
         names = [layer.name for layer in self._dense]
         y = self.y
         if y.ndim == 1 and model.outputs[0].shape[-1] == 1:
             y = y.reshape(-1, 1)  # regression: match the (rows, 1) prediction
         self._x = tf.constant(self.x)
         self._y = tf.constant(y)
-        self._step = tf.function(self._forward_backward)
+        self._step = tf.function(self._measure, autograph=False)
         if self.series.get("layers") == names:
             return  # a second fit of the same network (fine-tuning) continues the series
         self.series = {
@@ -123,47 +111,77 @@ class GradientProbe(keras.callbacks.Callback):
             "seconds": 0.0,
         }
 
-    def _forward_backward(self):
-        """The activations' inputs, the prediction and the kernels' gradients (one graph)."""
+    def _measure(self):
+        """Every statistic of the module's note, in one graph: the probe batch's forward and
+        backward pass in training mode, reduced to a few numbers per layer. The pass's
+        changes to non-trainable state (BatchNorm statistics, dropout seeds) are undone, and
+        each kernel is kept for the next epoch's update ratio."""
+        state = self.model.non_trainable_variables
+        saved = [tf.identity(v.value) for v in state]
+        kernels = [layer.kernel for layer in self._dense]
         with tf.GradientTape() as tape:
             outputs = self._tap(self._x, training=True)
             if not isinstance(outputs, list | tuple):
                 outputs = [outputs]  # no hidden activation: the prediction alone
             loss = tf.reduce_mean(self._loss(self._y, outputs[-1]))
-        return outputs, tape.gradient(loss, [layer.kernel for layer in self._dense])
+        grads = tape.gradient(loss, kernels)
+        for variable, value in zip(state, saved, strict=True):
+            variable.assign(value)
+        measures = {k: [] for k in ("grad", "weight", "update", "before", "finite", "size")}
+        for kernel, grad, before in zip(kernels, grads, self._previous, strict=True):
+            w = tf.convert_to_tensor(kernel.value)
+            g = tf.zeros_like(w) if grad is None else grad
+            measures["finite"].append(
+                tf.reduce_all(tf.math.is_finite(w)) & tf.reduce_all(tf.math.is_finite(g))
+            )
+            measures["grad"].append(_norm(g))
+            measures["weight"].append(_norm(w))
+            measures["update"].append(_norm(w - before))
+            measures["before"].append(_norm(before))
+            measures["size"].append(tf.cast(tf.size(g), tf.float64))
+            before.assign(w)
+        units = []
+        for z in outputs[:-1]:
+            z = tf.reshape(z, (-1, z.shape[-1]))  # a convolution's unit is a channel
+            if self.activation in RELU_FAMILY:
+                units.append(tf.reduce_mean(tf.cast(tf.reduce_all(z <= 0, axis=0), tf.float64)))
+            elif self.activation in SATURATING:
+                units.append(_saturated_share(self.activation, z))
+        measures = {k: tf.stack(v) for k, v in measures.items()}
+        measures["units"] = tf.stack(units) if units else tf.zeros((0,), tf.float64)
+        return measures
 
     def on_epoch_end(self, epoch, logs=None):
         started = time.perf_counter()
-        saved = [v.numpy() for v in self.model.non_trainable_variables]
-        outputs, grads = self._step()
-        for variable, value in zip(self.model.non_trainable_variables, saved, strict=True):
-            variable.assign(value)
-
+        with quick_instantiation():
+            m = {k: v.numpy() for k, v in self._step().items()}
         s = self.series
-        row = {k: [] for k in ("grad_norm", "grad_rms", "weight_norm", "update_ratio", "nonfinite")}
-        kernels = [np.array(layer.kernel.numpy()) for layer in self._dense]
-        for w, grad, before in zip(kernels, grads, self._previous, strict=True):
-            g = np.zeros_like(w) if grad is None else grad.numpy()
-            finite = bool(np.isfinite(w).all() and np.isfinite(g).all())
-            row["nonfinite"].append(not finite)
-            row["grad_norm"].append(_norm(g) if finite else math.nan)
-            row["grad_rms"].append(_norm(g) / math.sqrt(g.size) if finite else math.nan)
-            row["weight_norm"].append(_norm(w) if finite else math.nan)
-            before_norm = _norm(before)
-            row["update_ratio"].append(
-                _norm(w - before) / before_norm if finite and before_norm > 0 else math.nan
-            )
-        self._previous = kernels
-        dead, saturated = [], []
-        for z in outputs[:-1]:
-            z = z.numpy()
-            z = z.reshape(-1, z.shape[-1])  # a convolution's unit is a channel, at every pixel
-            if self.activation in RELU_FAMILY:
-                dead.append(float(np.mean(np.all(z <= 0, axis=0))))
-            if self.activation in SATURATING:
-                saturated.append(_saturated(self.activation, z))
-        for key, values in row.items():
-            s[key].append(values)
-        s["dead_fraction"].append(dead or None)
-        s["saturated_fraction"].append(saturated or None)
+        finite = m["finite"]
+        nan = np.full(len(finite), math.nan)
+        s["nonfinite"].append([not f for f in finite.tolist()])
+        s["grad_norm"].append(np.where(finite, m["grad"], nan).tolist())
+        s["grad_rms"].append(np.where(finite, m["grad"] / np.sqrt(m["size"]), nan).tolist())
+        s["weight_norm"].append(np.where(finite, m["weight"], nan).tolist())
+        moved = finite & (m["before"] > 0)
+        ratio = m["update"] / np.where(moved, m["before"], 1.0)
+        s["update_ratio"].append(np.where(moved, ratio, nan).tolist())
+        units = m["units"].tolist() or None
+        s["dead_fraction"].append(units if self.activation in RELU_FAMILY else None)
+        s["saturated_fraction"].append(units if self.activation in SATURATING else None)
         s["seconds"] += time.perf_counter() - started
+
+
+def _norm(value) -> tf.Tensor:
+    """The L2 norm, summed in float64 (a large kernel's squares lose digits in float32)."""
+    return tf.sqrt(tf.reduce_sum(tf.square(tf.cast(value, tf.float64))))
+
+
+def _saturated_share(activation: str, z) -> tf.Tensor:
+    """Share of unit inputs ``z`` where the activation's derivative is below the threshold."""
+    z = tf.cast(z, tf.float64)
+    if activation == "sigmoid":
+        s = tf.sigmoid(tf.clip_by_value(z, -60.0, 60.0))
+        derivative = s * (1 - s)
+    else:
+        derivative = 1 - tf.square(tf.tanh(z))
+    return tf.reduce_mean(tf.cast(derivative < SATURATED_DERIVATIVE, tf.float64))

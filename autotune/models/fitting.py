@@ -20,7 +20,13 @@ from autotune.callbacks.gradient_probe import GradientProbe, constant_loss, prob
 from autotune.callbacks.schedule import schedule_callback
 from autotune.callbacks.validation_metric import ValidationMetric
 from autotune.models.batches import evaluation_batches, training_batches, worth_a_pipeline
+from autotune.models.in_memory import fit_in_memory, fits_in_memory
 from autotune.vocabulary import SAME_ORDER_AS_LOSS, objective_name
+
+
+# Train arrays that fit in memory with fit_in_memory (compiled epochs); off: Keras' model.fit
+# over tf.data pipelines, the path before it (kept for the benchmarks' side-by-side runs).
+IN_MEMORY = True
 
 
 @dataclass
@@ -84,12 +90,7 @@ def fit_trial(
         from autotune.models.pretrain import pretrain_autoencoder
 
         notes.pretraining = pretrain_autoencoder(model, x, params["batch_size"])
-    data, feeding = _feed(x, y, params["batch_size"], kwargs)
-
-    def fit(more_callbacks, **overrides):
-        """``model.fit`` with the trial's data and callbacks, plus ``more_callbacks``."""
-        args = {**kwargs, **feeding, **overrides}
-        return model.fit(*data, callbacks=callbacks + more_callbacks, **args)
+    fit = _fitter(model, x, y, params["batch_size"], callbacks, kwargs)
 
     history = _train(
         fit, model, params, task, kwargs.get("epochs", 1), callbacks, notes, reuses_front
@@ -120,6 +121,28 @@ def _train(fit, model, params, task, epochs, callbacks, notes, reuses_front):
     if params["lr_schedule"] != "constant":
         return fit([schedule_callback(params, epochs)])
     return fit([])
+
+
+def _fitter(model, x, y, batch_size: int, callbacks: list, kwargs: dict[str, Any]):
+    """``fit(more_callbacks, **overrides)``: the trial's fit with its data and callbacks plus
+    ``more_callbacks``; :func:`~autotune.models.in_memory.fit_in_memory` for arrays that fit
+    in memory (unless :data:`IN_MEMORY` is off), Keras' ``model.fit`` for the rest."""
+    if IN_MEMORY and worth_a_pipeline(x) and fits_in_memory(kwargs):
+
+        def fit(more_callbacks, **overrides):
+            args = {**kwargs, **overrides}
+            return fit_in_memory(
+                model, x, y, batch_size=batch_size, callbacks=callbacks + more_callbacks, **args
+            )
+
+        return fit
+    data, feeding = _feed(x, y, batch_size, kwargs)
+
+    def fit(more_callbacks, **overrides):
+        args = {**kwargs, **feeding, **overrides}
+        return model.fit(*data, callbacks=callbacks + more_callbacks, **args)
+
+    return fit
 
 
 def _feed(x: np.ndarray, y: np.ndarray, batch_size: int, kwargs: dict[str, Any]):

@@ -19,7 +19,7 @@ from autotune.backend import keras, kt
 from keras_tuner.src import config as kt_config
 from keras_tuner.src.engine.tuner_utils import SaveBestEpoch
 
-from autotune.callbacks.best_epoch import KeepBestEpoch
+from autotune.callbacks.best_epoch import KeepBestEpoch, read_weights, weights_file
 from autotune.models.fitting import FitNotes
 from autotune.tuning.graph_memory import released_after
 from autotune.tuning.oracles import STARTING_FROM_DEFAULTS
@@ -90,6 +90,16 @@ class RecordingMixin:
         ]
         notes = self._runs[trial.trial_id].setdefault("notes", FitNotes())
         return super()._build_and_fit_model(trial, *args, notes=notes, **kwargs)
+
+    def load_model(self, trial):
+        """The trial's network with its best epoch's weights (:class:`KeepBestEpoch`'s file;
+        KerasTuner's own ``.h5`` checkpoint for a trial recorded before it)."""
+        path = weights_file(self._get_checkpoint_fname(trial.trial_id))
+        if not path.exists():
+            return super().load_model(trial)
+        model = self._try_build(trial.hyperparameters)
+        model.set_weights(read_weights(path))
+        return model
 
     def run_trial(self, trial, *args, **kwargs):
         started = time.perf_counter()

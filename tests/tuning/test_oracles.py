@@ -9,7 +9,7 @@ import keras
 import numpy as np
 import pytest
 
-from autotune.callbacks.best_epoch import KeepBestEpoch
+from autotune.callbacks.best_epoch import KeepBestEpoch, read_weights, weights_file
 from autotune.options import TuneOptions
 from autotune.runner import run_search
 from autotune.spaces import load_space
@@ -57,10 +57,11 @@ def test_best_epoch_is_kept_in_memory_and_written_once_at_the_end(tmp_path):
         model.set_weights([np.full((2, 1), epoch, "float32"), np.zeros(1, "float32")])
         weights[epoch] = model.get_weights()
         keep.on_epoch_end(epoch, {"val_loss": val_loss})
-        assert not path.exists()
+        assert not weights_file(path).exists()
     keep.on_train_end()
     np.testing.assert_array_equal(model.get_weights()[0], weights[3][0])  # model untouched
-    model.load_weights(path)
+    assert weights_file(path) == tmp_path / "checkpoint.weights.npz"
+    model.set_weights(read_weights(weights_file(path)))
     np.testing.assert_array_equal(model.get_weights()[0], weights[2][0])  # the best epoch
 
 
