@@ -53,7 +53,6 @@ import keras  # noqa: E402  (after TensorFlow, which it runs on)
 import keras_tuner as kt  # noqa: E402
 
 
-
 @contextlib.contextmanager
 def quick_instantiation() -> Iterator[None]:
     """Skip Grappler's graph rewrites for the ``tf.function`` calls inside (TensorFlow

@@ -46,6 +46,10 @@ PARTS = (
     "record writing",
     "KerasTuner bookkeeping",
 )
+CALLBACK_HOOKS = (
+    "on_train_begin", "on_train_end", "on_epoch_begin", "on_epoch_end",
+    "on_train_batch_begin", "on_train_batch_end", "on_test_begin", "on_test_end",
+)  # fmt: skip
 # Arm name -> switches (see :func:`_switched`).
 ARMS = {
     "Keras fit (before)": {"in_memory": False, "freeze": False},
@@ -117,7 +121,10 @@ def _instrument(clock: PartClock, stack: ExitStack) -> None:
     clock.wrap(stack, kt.HyperModel, "_build_wrapper", "model build")
     clock.wrap(stack, tracing_compilation, "_create_concrete_function", "function tracing")
     _wrap_first_calls(clock, stack, pf.Function, first_call)
-    for maker, part in (("make_train_function", "train steps"), ("make_test_function", "validation")):
+    for maker, part in (
+        ("make_train_function", "train steps"),
+        ("make_test_function", "validation"),
+    ):
         _wrap_made_function(clock, stack, TensorFlowTrainer, maker, part)
     clock.wrap(stack, Trainer, "evaluate", "validation")
     clock.wrap(stack, TensorFlowTrainer, "evaluate", "validation")
@@ -127,8 +134,7 @@ def _instrument(clock: PartClock, stack: ExitStack) -> None:
         clock.wrap(stack, GradientProbe, hook, "gradient probe")
     for hook in ("on_epoch_end", "on_train_end"):
         clock.wrap(stack, KeepBestEpoch, hook, "best-epoch copy")
-    for hook in ("on_train_begin", "on_train_end", "on_epoch_begin", "on_epoch_end",
-                 "on_train_batch_begin", "on_train_batch_end", "on_test_begin", "on_test_end"):  # fmt: skip
+    for hook in CALLBACK_HOOKS:
         clock.wrap(stack, keras.callbacks.CallbackList, hook, "other callbacks")
     clock.wrap(stack, mlp, "fit_trial", "fit loop")
 
@@ -185,6 +191,7 @@ def _switched(switches: dict[str, Any], stack: ExitStack) -> None:
 def profile_search(problem, configs: list[dict], epochs: int, switches, workdir: Path):
     """Run ``configs`` through one real search; ``(seconds per part, trials, wall)``."""
     from autotune.backend import keras
+
     from autotune.callbacks.nan import StopOnNaN
     from autotune.runner.run_info import DIRECTION
     from autotune.runs.folder import RunFolder

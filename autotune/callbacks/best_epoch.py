@@ -8,7 +8,6 @@ from pathlib import Path
 from autotune.backend import kt  # noqa: F401  (KerasTuner loads after TensorFlow)
 
 import numpy as np
-
 from keras_tuner.src.engine.tuner_utils import SaveBestEpoch
 
 

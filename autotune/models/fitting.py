@@ -23,7 +23,6 @@ from autotune.models.batches import evaluation_batches, training_batches, worth_
 from autotune.models.in_memory import fit_in_memory, fits_in_memory
 from autotune.vocabulary import SAME_ORDER_AS_LOSS, objective_name
 
-
 # Train arrays that fit in memory with fit_in_memory (compiled epochs); off: Keras' model.fit
 # over tf.data pipelines, the path before it (kept for the benchmarks' side-by-side runs).
 IN_MEMORY = True

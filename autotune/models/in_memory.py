@@ -202,4 +202,3 @@ def fits_in_memory(kwargs: dict[str, Any]) -> bool:
         and all(isinstance(a, np.ndarray) for a in validation)
     )
     return set(kwargs) <= known and arrays
-
