@@ -7,10 +7,14 @@ fixed seed, through the real tuner, a fixed number of epochs, no early stopping)
 - ``Keras / KerasTuner defaults``: numpy arrays into ``fit`` (Keras builds its input pipeline
   every epoch) and KerasTuner's ``SaveBestEpoch`` (an ``.h5`` file at every improving epoch);
 - ``+ tf.data pipelines``: the batches of :mod:`autotune.models.batches`;
-- ``+ best epoch kept in memory``: :class:`autotune.callbacks.best_epoch.KeepBestEpoch` (autotune);
+- ``+ best epoch kept in memory``: :class:`autotune.callbacks.best_epoch.KeepBestEpoch`;
+- ``+ compiled epochs (autotune)``: :func:`autotune.models.in_memory.fit_in_memory` instead of
+  Keras' ``fit`` (the three arms before it train through ``fit``);
 - ``autotune, diagnostics off``: autotune without the per-epoch gradient probe.
 
-For each configuration the four arms run back to back, their order reversed from one
+(``python -m benchmarks trial_profile`` splits one trial's time into its parts.)
+
+For each configuration the arms run back to back, their order reversed from one
 configuration to the next, so that a slow minute of the machine hits every arm alike; a cell
 is the median over repeats of an arm's total.
 """
@@ -28,7 +32,8 @@ from unittest import mock
 ARMS = (
     "Keras / KerasTuner defaults",
     "+ tf.data pipelines",
-    "+ best epoch kept in memory (autotune)",
+    "+ best epoch kept in memory",
+    "+ compiled epochs (autotune)",
     "autotune, diagnostics off",
 )
 # (trials, epochs) per table: small tables are dominated by per-epoch costs, large ones by
@@ -58,8 +63,10 @@ def _trial_seconds(problem, values: dict, arm: str, epochs: int, workdir: Path) 
     for name, value in values.items():
         fixed.Fixed(name, value)
     hypermodel = problem.hypermodel(fit_callbacks=[])
-    hypermodel.diagnostics = arm != ARMS[3]
+    hypermodel.diagnostics = arm != ARMS[4]
     with ExitStack() as patches:
+        if arm in ARMS[:3]:
+            patches.enter_context(mock.patch("autotune.models.fitting.IN_MEMORY", False))
         if arm == ARMS[0]:
             numpy_arrays = mock.patch("autotune.models.fitting.worth_a_pipeline", lambda x: False)
             patches.enter_context(numpy_arrays)

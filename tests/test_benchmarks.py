@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
+from unittest import mock
 
 import pandas as pd
 import pytest
@@ -168,11 +169,31 @@ def test_trial_cost_benchmark_smoke(tmp_path, data_dir, capsys):
     for arm in (
         "| Keras / KerasTuner defaults | ",
         "| + tf.data pipelines | ",
-        "| + best epoch kept in memory (autotune) | ",
+        "| + best epoch kept in memory | ",
+        "| + compiled epochs (autotune) | ",
         "| autotune, diagnostics off | ",
     ):
         assert arm in table
     assert "| 1.00x |" in table  # the defaults arm against itself
+    assert table.strip() in capsys.readouterr().out
+
+
+@pytest.mark.slow  # one of the heaviest: a full search or a benchmark run
+def test_trial_profile_benchmark_splits_a_trial_into_its_parts(tmp_path, data_dir, capsys):
+    from benchmarks import trial_profile
+
+    args = ["trial_profile", "--data", str(data_dir), "--repeats", "1", "--trials", "1"]
+    tables = {"penguins": ("penguins.csv", None), "diabetes, 200 rows": ("diabetes.csv", 200)}
+    with mock.patch.object(trial_profile, "TABLES", tables):
+        assert main([*args, "--epochs", "2", "--out", str(tmp_path)]) == 0
+    table = (tmp_path / "trial_profile.md").read_text()
+    for part in trial_profile.PARTS:
+        assert table.count(f"| {part} | ") == 2
+    for arm in trial_profile.ARMS:
+        assert arm in table
+    for row in table.splitlines():
+        if row.startswith("| train steps |"):
+            assert all(float(cell) > 0 for cell in row.strip("|").split("|")[1:])
     assert table.strip() in capsys.readouterr().out
 
 
