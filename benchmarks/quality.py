@@ -13,7 +13,10 @@ only ``train.csv`` and is scored on the outer test rows:
   space without its portfolio: the search as it was before both), ``greedy ensemble``
   (``--ensemble greedy``: Caruana's selection without bagging) and ``no ensemble``
   (``--ensemble none``: the best trial alone) and ``no embeddings`` (the default space without
-  ``num_embedding``, in its entries and its portfolio); ``--arms`` runs a subset;
+  ``num_embedding``, in its entries and its portfolio), ``class weight auto``, and ``Keras fit``
+  (not an option: trials train through Keras' ``model.fit`` with KerasTuner's full per-trial
+  garbage collection, as before compiled epochs, :mod:`benchmarks.switches`); ``--arms`` runs
+  a subset;
 - **plain KerasTuner**: a ``RandomSearch`` as a typical user writes it (1-3 Dense ReLU layers
   of 32-256 units, dropout 0-0.5, Adam with a log-uniform learning rate, batch 32,
   EarlyStopping with patience 5 restoring the best weights, 50 epochs), on one-hot /
@@ -33,6 +36,7 @@ back to back in alternating order (the first of one table runs last on the next)
 
 from __future__ import annotations
 
+import contextlib
 import io
 import os
 import tempfile
@@ -45,6 +49,7 @@ import pandas as pd
 
 from benchmarks import outside_peers, plain_keras_tuner
 from benchmarks.quality_tables import PEERS
+from benchmarks.switches import before_compiled_epochs
 
 DATASETS = (
     "penguins",
@@ -68,6 +73,8 @@ ARMS = {
     "no ensemble": {"ensemble": "none"},
     "no embeddings": {"space": "mlp without embeddings"},
     "class weight auto": {"class_weight": "auto"},
+    # Not an option: trials train through Keras' fit, with KerasTuner's full per-trial gc.
+    "Keras fit": {"engine": "keras fit"},
 }
 RUN_ON_REQUEST = ("plain KerasTuner", *outside_peers.OUTSIDE)  # the others take seconds
 
@@ -244,9 +251,11 @@ def _autotune(train_csv: Path, test, budget: float, seed: int, out: Path, **opti
 
     if str(options.get("space", "")).startswith("mlp without"):
         options = {**options, "space": _reduced_space(options["space"])}
+    engine = options.pop("engine", None)
     started = time.perf_counter()
     plan = TuneOptions(data=train_csv, time_budget=budget, seed=seed, out=out, **options)
-    info = run_search(plan.resolve(), progress_console=Console(file=io.StringIO()))
+    with before_compiled_epochs() if engine == "keras fit" else contextlib.nullcontext():
+        info = run_search(plan.resolve(), progress_console=Console(file=io.StringIO()))
     seconds = time.perf_counter() - started
     predicted = predict_frame(out, test)
     spec = info["preprocessing"]

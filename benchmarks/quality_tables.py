@@ -46,7 +46,7 @@ def render(measured: dict, budget: float, arms: list[str], seeds: list[int]) -> 
             cells = [_cell(_mean([r[s]["scores"].get(metric) for r in rows])) for s in systems]
             lines.append(f"| {name} | {metric} | " + " | ".join(cells) + " |")
     lines += ["", *_averages(measured, [*arms, *peers])]
-    lines += ["", *_ablation(measured, arms)]
+    lines += ["", *_ablation(measured, arms), "", *_trials(measured, arms)]
     lines += ["", _verdict(measured, arms[0], peers)]
     return "\n".join(lines)
 
@@ -102,6 +102,21 @@ def _ablation(measured: dict, arms: list[str]) -> list[str]:
             f"- {first} against {arm}: higher on {wins}, lower on {losses}, level on "
             f"{len(runs) - wins - losses} of {len(runs)} (table, seed) pairs"
         )
+    return lines
+
+
+def _trials(measured: dict, arms: list[str]) -> list[str]:
+    """Trials each arm completed per table and seed (its search's share of the budget)."""
+    lines = [
+        "Trials completed per search:",
+        "",
+        "| dataset | seed | " + " | ".join(arms) + " |",
+        "|---|---:|" + "---:|" * len(arms),
+    ]
+    for (name, seed), r in measured.items():
+        lines.append(f"| {name} | {seed} | " + " | ".join(str(r[a]["trials"]) for a in arms) + " |")
+    totals = [sum(r[a]["trials"] for r in measured.values()) for a in arms]
+    lines.append("| all | | " + " | ".join(map(str, totals)) + " |")
     return lines
 
 

@@ -29,6 +29,8 @@ from contextlib import ExitStack
 from pathlib import Path
 from unittest import mock
 
+from benchmarks.switches import keras_fit
+
 ARMS = (
     "Keras / KerasTuner defaults",
     "+ tf.data pipelines",
@@ -66,7 +68,7 @@ def _trial_seconds(problem, values: dict, arm: str, epochs: int, workdir: Path) 
     hypermodel.diagnostics = arm != ARMS[4]
     with ExitStack() as patches:
         if arm in ARMS[:3]:
-            patches.enter_context(mock.patch("autotune.models.fitting.IN_MEMORY", False))
+            keras_fit(patches)
         if arm == ARMS[0]:
             numpy_arrays = mock.patch("autotune.models.fitting.worth_a_pipeline", lambda x: False)
             patches.enter_context(numpy_arrays)

@@ -124,16 +124,20 @@ class Search:
         x, y = self.problem.train
         # KerasTuner collects garbage before every trial's build (``Tuner._try_build``): a
         # full pass over every object TensorFlow and the data made, ~0.2 s a time. Frozen,
-        # they are skipped; the pass then sees what trials made since (~2 ms).
+        # they are skipped; the pass then sees what trials made since (~2 ms). Unfrozen after,
+        # so that a caller's later collections see them again (a notebook's next search).
         gc.freeze()
-        self.tuner.search(
-            x,
-            y,
-            validation_data=self.problem.val,
-            epochs=self.plan.max_epochs,
-            callbacks=self.trial_callbacks(),
-            verbose=0,
-        )
+        try:
+            self.tuner.search(
+                x,
+                y,
+                validation_data=self.problem.val,
+                epochs=self.plan.max_epochs,
+                callbacks=self.trial_callbacks(),
+                verbose=0,
+            )
+        finally:
+            gc.unfreeze()
 
     def best_network(self, trial_id: str) -> keras.Model:
         """A fresh copy of the trial's best-epoch network (its weights; no optimizer state)."""
