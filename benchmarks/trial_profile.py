@@ -50,6 +50,8 @@ CALLBACK_HOOKS = (
     "on_train_begin", "on_train_end", "on_epoch_begin", "on_epoch_end",
     "on_train_batch_begin", "on_train_batch_end", "on_test_begin", "on_test_end",
 )  # fmt: skip
+# The parts paid every epoch (the others are paid once per trial: tracing, first calls, build).
+EPOCH_PARTS = PARTS[4:10]
 # Arm name -> switches (see :func:`_switched`).
 ARMS = {
     "Keras fit (before)": {"in_memory": False, "freeze": False},
@@ -295,5 +297,8 @@ def _table(label: str, rows: int, epochs: int, seconds) -> list[str]:
     lines.append("| **trial** | " + " | ".join(f"**{1000 * t:.0f}**" for t in trial) + " |")
     per_epoch = [f"{1000 * t / epochs:.1f}" for t in trial]
     lines.append("| ms per epoch, all included | " + " | ".join(per_epoch) + " |")
+    steady = [sum(median[arm][part] for part in EPOCH_PARTS) / epochs for arm in arms]
+    cells = " | ".join(f"{1000 * t:.1f}" for t in steady)
+    lines.append(f"| ms per epoch, once traced and set up (the epochs' own parts) | {cells} |")
     lines.append("| speed-up | " + " | ".join(f"{trial[0] / t:.2f}x" for t in trial) + " |")
     return lines

@@ -1,13 +1,14 @@
-"""In-memory arrays as ``tf.data`` pipelines for ``model.fit``.
+"""In-memory arrays as ``tf.data`` pipelines, for the trials that train through Keras'
+``model.fit`` (arrays that :func:`autotune.models.in_memory.fit_in_memory` does not take, or
+with it switched off).
 
 Keras 3 turns numpy arrays into a fresh input pipeline every epoch (index shuffling, slicing,
 a new validation iterator), which costs ~40 ms per epoch whatever the table's size: on a
-few-hundred-row table that is most of the epoch. Built once per trial, these pipelines make
+few-hundred-row table that is most of the epoch. Built once per trial, these pipelines made
 a whole trial 1.34x faster on a 220-row table and 1.10x on a 20,838-row one (``python -m
-benchmarks trial_cost``). Arrays larger than :data:`PIPELINE_MAX_BYTES` (image pixels)
-stay on Keras' own path: the pipeline would copy them twice (a tensor and a shuffle buffer)
-to save a cost that their epochs do not notice.
-"""
+benchmarks trial_cost``, its first two arms). Arrays larger than :data:`PIPELINE_MAX_BYTES`
+(image pixels) stay on Keras' own path: the pipeline would copy them twice (a tensor and a
+shuffle buffer) to save a cost that their epochs do not notice."""
 
 from __future__ import annotations
 

@@ -25,8 +25,7 @@ from autotune.backend import keras, quick_instantiation, tf
 
 import numpy as np
 
-# Validation rows per test step (evaluation keeps no gradients; bigger batches only save steps).
-EVAL_BATCH = 1024
+from autotune.models.batches import EVAL_BATCH
 
 
 def fit_in_memory(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import io
 
 from autotune.backend import keras
@@ -45,6 +46,7 @@ def test_the_trials_run_and_the_best_network_is_their_best_epoch(data_dir, tmp_p
     search, problem, records = make(data_dir, tmp_path, max_trials=2)
     search.run()
     assert [r["trial_id"] for r in records] == ["0", "1"]
+    assert gc.get_freeze_count() == 0  # what the search froze for its trials is unfrozen
     best = min(records, key=lambda r: r["score"])
     network = search.best_network(best["trial_id"])
     proba = network.predict(problem.val[0], verbose=0)
