@@ -87,7 +87,7 @@ def test_the_quality_benchmark_runs_every_arm_unless_told_which():
     from benchmarks import quality
 
     every = ("autotune | standard scaling | no refit | random tuner | no portfolio | greedy "
-             "ensemble | no ensemble | no embeddings | class weight auto")  # fmt: skip
+             "ensemble | no ensemble | no embeddings | class weight auto | Keras fit")  # fmt: skip
     assert " | ".join(quality.chosen(None)) == every + " | plain KerasTuner"
     assert list(quality.chosen("autotune, HistGradientBoosting")) == ["autotune"]
     with pytest.raises(SystemExit, match="unknown nope"):
