@@ -69,16 +69,8 @@ def _averages(measured: dict, systems: list[str]) -> list[str]:
 def _ablation(measured: dict, arms: list[str]) -> list[str]:
     """Each arm's headline score per table and seed, then its trials per minute, how often its
     shipped configuration was a later trial than trial 0, and its refits."""
-    lines = [
-        "Ablation (accuracy, or R² for regression, on the outer test rows):",
-        "",
-        "| dataset | seed | " + " | ".join(arms) + " |",
-        "|---|---:|" + "---:|" * len(arms),
-    ]
-    for (name, seed), r in measured.items():
-        metric = "accuracy" if r["task"] == "classification" else "r2"
-        cells = [_cell(r[arm]["scores"][metric]) for arm in arms]
-        lines.append(f"| {name} | {seed} | " + " | ".join(cells) + " |")
+    title = "Ablation (accuracy, or R² for regression, on the outer test rows):"
+    lines = _per_search(title, measured, arms, lambda r, arm: _cell(_headline(r, arm)))
     lines += ["", "| arm | trials per minute | best trial later than trial 0 | best trial in the "
               "second half of the search | refits done | trials shipped (mean) |",
               "|---|---:|---:|---:|---:|---:|"]  # fmt: skip
@@ -107,16 +99,23 @@ def _ablation(measured: dict, arms: list[str]) -> list[str]:
 
 def _trials(measured: dict, arms: list[str]) -> list[str]:
     """Trials each arm completed per table and seed (its search's share of the budget)."""
+    title = "Trials completed per search:"
+    lines = _per_search(title, measured, arms, lambda r, arm: str(r[arm]["trials"]))
+    totals = [sum(r[a]["trials"] for r in measured.values()) for a in arms]
+    lines.append("| all | | " + " | ".join(map(str, totals)) + " |")
+    return lines
+
+
+def _per_search(title: str, measured: dict, arms: list[str], cell) -> list[str]:
+    """A table with one row per (table, seed) and one column per arm: ``cell(results, arm)``."""
     lines = [
-        "Trials completed per search:",
+        title,
         "",
         "| dataset | seed | " + " | ".join(arms) + " |",
         "|---|---:|" + "---:|" * len(arms),
     ]
     for (name, seed), r in measured.items():
-        lines.append(f"| {name} | {seed} | " + " | ".join(str(r[a]["trials"]) for a in arms) + " |")
-    totals = [sum(r[a]["trials"] for r in measured.values()) for a in arms]
-    lines.append("| all | | " + " | ".join(map(str, totals)) + " |")
+        lines.append(f"| {name} | {seed} | " + " | ".join(cell(r, arm) for arm in arms) + " |")
     return lines
 
 
