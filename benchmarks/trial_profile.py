@@ -52,7 +52,7 @@ CALLBACK_HOOKS = (
 )  # fmt: skip
 # The parts paid every epoch (the others are paid once per trial: tracing, first calls, build).
 EPOCH_PARTS = PARTS[4:10]
-# Arm name -> switches (see :func:`_switched`).
+# Arm name -> switches: trials through compiled epochs, start-up objects frozen.
 ARMS = {
     "Keras fit (before)": {"in_memory": False, "freeze": False},
     "compiled epochs": {"in_memory": True, "freeze": False},
@@ -83,13 +83,15 @@ class PartClock:
                 self._stack[-1][1] += elapsed
 
     def wrap(self, stack: ExitStack, owner: Any, attribute: str, name) -> None:
-        """Time ``owner.attribute`` (a function) as part ``name`` (or ``name(self, *args)``)
-        until ``stack`` closes."""
+        """Time ``owner.attribute`` (a function) as part ``name`` (or ``name(*args)``, None:
+        not timed) until ``stack`` closes."""
         original = getattr(owner, attribute)
         clock = self
 
         def timed(*args, **kwargs):
             part = name(*args) if callable(name) else name
+            if part is None:  # not timed this call
+                return original(*args, **kwargs)
             with clock.part(part):
                 return original(*args, **kwargs)
 
@@ -122,7 +124,7 @@ def _instrument(clock: PartClock, stack: ExitStack) -> None:
     clock.wrap(stack, gc, "collect", "KerasTuner's clear_session + gc")
     clock.wrap(stack, kt.HyperModel, "_build_wrapper", "model build")
     clock.wrap(stack, tracing_compilation, "_create_concrete_function", "function tracing")
-    _wrap_first_calls(clock, stack, pf.Function, first_call)
+    clock.wrap(stack, pf.Function, "__call__", first_call)
     for maker, part in (
         ("make_train_function", "train steps"),
         ("make_test_function", "validation"),
@@ -139,20 +141,6 @@ def _instrument(clock: PartClock, stack: ExitStack) -> None:
     for hook in CALLBACK_HOOKS:
         clock.wrap(stack, keras.callbacks.CallbackList, hook, "other callbacks")
     clock.wrap(stack, mlp, "fit_trial", "fit loop")
-
-
-def _wrap_first_calls(clock: PartClock, stack: ExitStack, function_class, first_call) -> None:
-    original = function_class.__call__
-
-    def call(self, *args, **kwargs):
-        part = first_call(self)
-        if part is None:
-            return original(self, *args, **kwargs)
-        with clock.part(part):
-            return original(self, *args, **kwargs)
-
-    function_class.__call__ = call
-    stack.callback(setattr, function_class, "__call__", original)
 
 
 def _wrap_made_function(clock, stack, trainer_class, maker: str, part: str) -> None:
@@ -184,13 +172,6 @@ def configurations(count: int, seed: int = 0) -> list[dict]:
     return [{}] + drawn(count - 1, seed)
 
 
-def _switched(switches: dict[str, Any], stack: ExitStack) -> None:
-    from benchmarks.switches import keras_fit
-
-    if not switches["in_memory"]:
-        keras_fit(stack)
-
-
 def profile_search(problem, configs: list[dict], epochs: int, switches, workdir: Path):
     """Run ``configs`` through one real search; ``(seconds per part, trials, wall)``."""
     from autotune.backend import keras
@@ -200,6 +181,7 @@ def profile_search(problem, configs: list[dict], epochs: int, switches, workdir:
     from autotune.runs.folder import RunFolder
     from autotune.spaces import load_space
     from autotune.tuning.tuner import make_tuner
+    from benchmarks.switches import keras_fit
 
     folder = RunFolder(workdir)
     folder.create()
@@ -223,7 +205,8 @@ def profile_search(problem, configs: list[dict], epochs: int, switches, workdir:
     )  # fmt: skip
     stopping = keras.callbacks.EarlyStopping(problem.objective, patience=epochs, mode="min")
     with stack:
-        _switched(switches, stack)
+        if not switches["in_memory"]:
+            keras_fit(stack)
         if switches["freeze"]:
             gc.freeze()  # as autotune's search does before its first trial
         started = time.perf_counter()

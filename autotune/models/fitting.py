@@ -10,6 +10,7 @@ KerasTuner calls ``HyperModel.fit``; the hypermodels (:mod:`autotune.models.mlp`
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from autotune.backend import keras
@@ -127,19 +128,13 @@ def _fitter(model, x, y, batch_size: int, callbacks: list, kwargs: dict[str, Any
     ``more_callbacks``; :func:`~autotune.models.in_memory.fit_in_memory` for arrays that fit
     in memory (unless :data:`IN_MEMORY` is off), Keras' ``model.fit`` for the rest."""
     if IN_MEMORY and worth_a_pipeline(x) and fits_in_memory(kwargs):
-
-        def fit(more_callbacks, **overrides):
-            args = {**kwargs, **overrides}
-            return fit_in_memory(
-                model, x, y, batch_size=batch_size, callbacks=callbacks + more_callbacks, **args
-            )
-
-        return fit
-    data, feeding = _feed(x, y, batch_size, kwargs)
+        train, feeding = partial(fit_in_memory, model, x, y), {"batch_size": batch_size}
+    else:
+        data, feeding = _feed(x, y, batch_size, kwargs)
+        train = partial(model.fit, *data)
 
     def fit(more_callbacks, **overrides):
-        args = {**kwargs, **feeding, **overrides}
-        return model.fit(*data, callbacks=callbacks + more_callbacks, **args)
+        return train(callbacks=callbacks + more_callbacks, **{**kwargs, **feeding, **overrides})
 
     return fit
 
