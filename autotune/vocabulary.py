@@ -11,15 +11,19 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+INF = float("inf")
 
 @dataclass(frozen=True)
 class Param:
     default: Any
     help: str
     values: tuple[Any, ...] | None = None  # allowed values for categorical names
-    low: float | None = None  # inclusive numeric bounds
+    low: float | None = None  # inclusive numeric bounds of a search space's entry
     high: float | None = None
     kind: type = float
+    # What Keras itself accepts, where it is wider than the search bounds: a fixed
+    # ``diagnose`` configuration may hold any of it (an odd value is worth diagnosing).
+    accepts: tuple[float, float] | None = None
 
 
 ACTIVATIONS = ("relu", "leaky_relu", "elu", "selu", "gelu", "swish", "tanh", "sigmoid")
@@ -104,17 +108,24 @@ MLP_PARAMS: dict[str, Param] = {
         False, "skip connections around hidden layers (projection where widths differ)", kind=bool
     ),
     "dropout": Param(0.0, "dropout rate after each hidden layer", low=0.0, high=0.95),
-    "l1": Param(0.0, "L1 kernel regularisation factor (0 = off)", low=0.0, high=1.0),
-    "l2": Param(0.0, "L2 kernel regularisation factor (0 = off)", low=0.0, high=1.0),
+    "l1": Param(
+        0.0, "L1 kernel regularisation factor (0 = off)", low=0.0, high=1.0, accepts=(0.0, INF)
+    ),
+    "l2": Param(
+        0.0, "L2 kernel regularisation factor (0 = off)", low=0.0, high=1.0, accepts=(0.0, INF)
+    ),
     "optimizer": Param("adam", "optimizer", values=OPTIMIZERS, kind=str),
-    "learning_rate": Param(1e-3, "optimizer learning rate", low=1e-7, high=10.0),
-    "momentum": Param(0.0, "momentum (sgd only)", low=0.0, high=0.999),
+    "learning_rate": Param(
+        1e-3, "optimizer learning rate", low=1e-7, high=10.0, accepts=(0.0, INF)
+    ),
+    "momentum": Param(0.0, "momentum (sgd only)", low=0.0, high=0.999, accepts=(0.0, 1.0)),
     "weight_decay": Param(
         0.02,
         "decoupled weight decay (adamw only): each step shrinks the weights by learning rate "
         "x weight_decay",
         low=0.0,
         high=10.0,
+        accepts=(0.0, INF),
     ),
     "label_smoothing": Param(
         0.0,
@@ -122,7 +133,9 @@ MLP_PARAMS: dict[str, Param] = {
         low=0.0,
         high=0.5,
     ),
-    "clipnorm": Param(0.0, "gradient clipping by norm (0 = off)", low=0.0, high=1e6),
+    "clipnorm": Param(
+        0.0, "gradient clipping by norm (0 = off)", low=0.0, high=1e6, accepts=(0.0, INF)
+    ),
     "batch_size": Param(32, "mini-batch size", low=1, high=65536, kind=int),
     "lr_schedule": Param(
         "constant",
@@ -188,8 +201,14 @@ def resolve(values: dict[str, Any], params: dict[str, Param] = MLP_PARAMS) -> di
     return {name: values.get(name, param.default) for name, param in params.items()}
 
 
-def check_value(name: str, value: Any, params: dict[str, Param] = MLP_PARAMS) -> str | None:
-    """Why ``value`` is not allowed for ``name``, or None when it is."""
+def check_value(
+    name: str, value: Any, params: dict[str, Param] = MLP_PARAMS, *, fixed: bool = False
+) -> str | None:
+    """Why ``value`` is not allowed for ``name``, or None when it is.
+
+    ``fixed``: the value of a fixed configuration (``diagnose``), checked against what Keras
+    accepts (:attr:`Param.accepts`) rather than a search space's bounds.
+    """
     param = params[name]
     if param.values is not None:
         if value not in param.values:
@@ -201,10 +220,11 @@ def check_value(name: str, value: Any, params: dict[str, Param] = MLP_PARAMS) ->
         return f"{value!r} is not a number"
     if param.kind is int and float(value) != int(value):
         return f"{value!r} is not a whole number"
-    if param.low is not None and value < param.low:
-        return f"{value!r} is below the smallest allowed value {param.low}"
-    if param.high is not None and value > param.high:
-        return f"{value!r} is above the largest allowed value {param.high}"
+    low, high = param.accepts if fixed and param.accepts else (param.low, param.high)
+    if low is not None and value < low:
+        return f"{value!r} is below the smallest allowed value {low}"
+    if high is not None and value > high:
+        return f"{value!r} is above the largest allowed value {high}"
     return None
 
 

@@ -106,7 +106,7 @@ def load_config(path: str | Path) -> SearchSpace:
     for name, value in data.items():
         name = str(name)
         check_known(name, f"{path}: {name}")
-        problem = check_value(name, value, PARAMS)
+        problem = check_value(name, value, PARAMS, fixed=True)
         if problem:
             raise SearchSpaceError(f"{path}: {name}: {problem}")
         values[name] = value

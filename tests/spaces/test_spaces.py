@@ -151,3 +151,33 @@ def test_missing_config_file(tmp_path):
 
     with pytest.raises(SearchSpaceError, match=r"nope\.yaml: no such configuration file"):
         load_config(tmp_path / "nope.yaml")
+
+
+@pytest.mark.parametrize(
+    ("line", "value"),
+    [("learning_rate: 1.0e-8", 1e-8), ("learning_rate: 50.0", 50.0), ("l2: 3.0", 3.0)],
+)
+def test_config_takes_any_value_keras_accepts_beyond_the_search_bounds(tmp_path, line, value):
+    """A configuration someone really trained is worth diagnosing, however odd its values."""
+    from autotune.spaces import load_config
+
+    path = tmp_path / "c.yaml"
+    path.write_text(line + "\n")
+    name = line.split(":")[0]
+    assert load_config(path).hyperparameters[name]["value"] == value
+
+
+@pytest.mark.parametrize(
+    ("line", "problem"),
+    [
+        ("learning_rate: -0.1", r"-0\.1 is below the smallest allowed value 0\.0"),
+        ("momentum: 1.5", r"1\.5 is above the largest allowed value 1\.0"),
+    ],
+)
+def test_config_refuses_what_keras_refuses(tmp_path, line, problem):
+    from autotune.spaces import load_config
+
+    path = tmp_path / "c.yaml"
+    path.write_text(line + "\n")
+    with pytest.raises(SearchSpaceError, match=rf"c\.yaml: \w+: {problem}"):
+        load_config(path)
