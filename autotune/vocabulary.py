@@ -13,6 +13,7 @@ from typing import Any
 
 INF = float("inf")
 
+
 @dataclass(frozen=True)
 class Param:
     default: Any
