@@ -83,31 +83,49 @@ def _write_report(out: Path | None) -> Path | None:
         return None
 
 
+ConfigOpt = Annotated[
+    Path,
+    typer.Option(
+        help="YAML mapping of hyperparameter name -> value (e.g. `n_layers: 10`, "
+        "`activation: sigmoid`); names left out take the default space's defaults.",
+        metavar="FILE.yaml",
+    ),
+]
+EpochsOpt = Annotated[int, typer.Option(help="Epochs to train (no early stopping).", metavar="N")]
+RepairOpt = Annotated[
+    bool,
+    typer.Option(
+        "--repair",
+        help="After the diagnosis, apply its first remedy's change and train again from "
+        "scratch (same seed and epochs); repeat until healthy, no remedy is left, or "
+        "--rounds. Every round is a trial of the run folder; the best round's model is saved.",
+    ),
+]
+RoundsOpt = Annotated[
+    int, typer.Option(help="With --repair: most rounds of repair.", metavar="N", min=1)
+]
+
+
 @app.command(short_help="Train ONE fixed configuration and explain its gradient health.")
 def diagnose(
     data: DataArg,
-    config: Annotated[
-        Path,
-        typer.Option(
-            help="YAML mapping of hyperparameter name -> value (e.g. `n_layers: 10`, "
-            "`activation: sigmoid`); names left out take the default space's defaults.",
-            metavar="FILE.yaml",
-        ),
-    ],
+    config: ConfigOpt,
     target: shared("target") = None,
     task: shared("task") = "auto",
-    epochs: Annotated[
-        int, typer.Option(help="Epochs to train (no early stopping).", metavar="N")
-    ] = 30,
+    epochs: EpochsOpt = 30,
+    repair: RepairOpt = False,
+    rounds: RoundsOpt = 3,
     seed: shared("seed") = 0,
+    backbone: shared("backbone") = "auto",
+    weights: shared("weights") = "imagenet",
     out: shared("out") = None,
     overwrite: shared("overwrite") = False,
     debug: DebugOpt = False,
 ) -> None:
     """Train ONE fixed configuration, instrumented, and explain its gradient health. Writes
-    the same run folder as `tune`, with one trial, and prints the findings with their
-    evidence and remedies. Example: autotune diagnose data.csv --config deep_sigmoid.yaml
-    --epochs 20"""
+    the same run folder as `tune`, with one trial (one per round with --repair), and prints
+    the findings with their evidence and remedies. Example: autotune diagnose data.csv
+    --config deep_sigmoid.yaml --epochs 20 --repair"""
     from autotune.runner import run_search
     from autotune.spaces import load_config
 
@@ -116,12 +134,17 @@ def diagnose(
         target=target,
         task=task,
         space=load_config(config),
-        max_trials=1,
+        max_trials=1 + (rounds if repair else 0),
         max_epochs=epochs,
         patience=None,
         seed=seed,
+        backbone=backbone,
+        weights=weights,
+        ensemble="none",  # the model of the best round, not a blend of rounds
         out=out,
         overwrite=overwrite,
+        reseed_trials=True,
+        repair_rounds=rounds if repair else 0,
     )
     plan = options.resolve()
     try:

@@ -11,6 +11,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from autotune.runs import RunFolder, rank_trials
+from autotune.runs.rounds import chain, change_text
 from autotune.runs.shipped import ensemble_sentence, reference_sentence, refit_sentence
 from autotune.vocabulary import describe_trial
 
@@ -115,25 +116,73 @@ def _print_distributed(console: Console, cluster: dict[str, Any] | None) -> None
 
 
 def print_diagnosis(out: Path, report: Path | None) -> None:
+    """``diagnose``'s report: the configuration, its score and findings; with ``--repair``,
+    then one line per round (what it changed and what that did) and the best round."""
     console = Console(highlight=False)
     folder = RunFolder(out)
     info = folder.read_run()
-    trial = folder.read_trials()[0]
-    console.print(f"configuration: {describe_trial(trial['hyperparameters'])}")
-    if trial["status"] == "completed":
+    trials = folder.read_trials()
+    rounds = chain(trials) or trials[:1]
+    first = rounds[0]
+    console.print(f"configuration: {describe_trial(first['hyperparameters'])}")
+    if first["status"] == "completed":
         console.print(
-            f"{trial['epochs_run']} epochs: {info['metric']} {trial['score']:.4f} at epoch "
-            f"{trial['best_epoch']}; test {scores_text(info.get('test_scores'))}"
+            f"{first['epochs_run']} epochs: {info['metric']} {first['score']:.4f} at epoch "
+            f"{first['best_epoch']}"
+            + ("" if len(rounds) > 1 else f"; test {scores_text(info.get('test_scores'))}")
         )
     else:
         console.print(
-            f"[red]the trial failed[/] after {trial['epochs_run']} epoch(s): {trial['error']}; "
-            "no model was saved"
+            f"[red]the trial failed[/] after {first['epochs_run']} epoch(s): {first['error']}"
+            + ("" if len(rounds) > 1 else "; no model was saved")
         )
-    print_findings(console, trial["findings"])
+    print_findings(console, first["findings"])
+    for number, (before, after) in enumerate(zip(rounds, rounds[1:], strict=False), start=1):
+        console.print(repair_line(number, before, after))
+    if len(rounds) > 1:
+        if rounds[-1]["findings"]:
+            console.print(f"round {len(rounds) - 1}'s findings:")
+            print_findings(console, rounds[-1]["findings"])
+        _print_best_round(console, info, rounds)
     console.print(f"run folder: {folder.path.resolve()}")
     if report:
         console.print(f"report: {report.resolve().as_uri()}")
+
+
+def repair_line(number: int, before: dict[str, Any], after: dict[str, Any]) -> str:
+    """``round 1: vanishing_gradients → activation sigmoid → relu, initializer
+    glorot_uniform → he_normal: val accuracy 0.333 → 0.875, slow_convergence``."""
+    remedy = after["remedy"]
+    name, old = shown_score(before)
+    new = shown_score(after)[1]
+    health = "[green]healthy[/]" if after["health"] == "healthy" else after["health"]
+    return (
+        f"round {number}: [bold]{remedy['finding']}[/] → "
+        f"{change_text(before['hyperparameters'], remedy['change'])}: {name} {old} → {new}, "
+        f"{health}"
+    )
+
+
+def shown_score(trial: dict[str, Any]) -> tuple[str, str]:
+    """The score a person reads for a round: validation accuracy for a classifier, else the
+    search's objective, at the best epoch; ``failed`` for a failed round."""
+    key = "val_accuracy" if trial.get("val_accuracy") is not None else "score"
+    name = "val accuracy" if key == "val_accuracy" else "val score"
+    if trial["status"] != "completed" or trial.get(key) is None:
+        return name, "failed"
+    return name, f"{trial[key]:.3f}"
+
+
+def _print_best_round(console, info: dict[str, Any], rounds: list[dict[str, Any]]) -> None:
+    best = info.get("best_trial") or {}
+    number = next((i for i, r in enumerate(rounds) if r["trial_id"] == best.get("trial_id")), None)
+    if number is None:
+        console.print("[red]every round failed[/]: no model was saved")
+        return
+    console.print(
+        f"best: round {number} ({info['metric']} {best['score']:.4f}); its model is saved; "
+        f"test {scores_text(info.get('test_scores'))}"
+    )
 
 
 def print_findings(console, findings: list[dict[str, Any]]) -> None:

@@ -17,6 +17,7 @@ def check_combinations(o, data: Path) -> None:
     if o.resume and not o.out:
         raise UsageError("--resume needs --out RUN_DIR: the run folder to continue")
     _check_distributed(o, data)
+    _check_repair(o)
     if data.is_dir() and (o.pretrain or o.init_from):
         raise UsageError(
             "--pretrain and --init-from apply to tables; for images the backbones (--backbone) "
@@ -66,3 +67,15 @@ def _check_worker(o) -> None:
         raise UsageError(
             "--resume / --overwrite: the chief owns the run folder; pass them to the chief only"
         )
+
+
+def _check_repair(o) -> None:
+    from autotune.diagnostics.repair import REPAIR_CHOICES
+
+    if o.repair_rounds < 0 or o.repair_choice not in REPAIR_CHOICES:
+        raise UsageError(
+            f"repair: {o.repair_rounds} rounds by {o.repair_choice!r}; rounds are 0 or more, "
+            f"chosen by one of {', '.join(REPAIR_CHOICES)}"
+        )
+    if o.repair_rounds and (o.role or o.workers or o.tuner == "hyperband"):
+        raise UsageError("--repair runs its rounds in one process, one after the other")

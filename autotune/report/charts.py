@@ -16,6 +16,7 @@ TEMPLATE = "plotly_white"
 BEST_COLOURS = ("#1f77b4", "#ff7f0e", "#2ca02c")
 GREY = "rgba(140,140,140,0.35)"
 FAILED = "#d62728"
+ROUND_COLOURS = ("#d62728", "#ff7f0e", "#2ca02c", "#1f77b4", "#9467bd")
 HEIGHT = 360
 
 
@@ -164,6 +165,30 @@ def curves_chart(curves: dict[str, Any]) -> go.Figure:
         margin=dict(t=70),
     )
     return fig
+
+
+def repair_chart(rounds: list[dict[str, Any] | None], curves: dict[str, Any]) -> go.Figure:
+    """``diagnose --repair``: each round's training (solid) and validation (dotted) loss."""
+    fig = go.Figure()
+    for number, trial in enumerate(rounds):
+        if trial is None:
+            continue
+        colour = ROUND_COLOURS[number % len(ROUND_COLOURS)]
+        for key, dash, label in (("loss", "solid", "training"), ("val_loss", "dot", "validation")):
+            fig.add_trace(
+                go.Scatter(
+                    x=trial["epochs"][: len(trial[key])],
+                    y=trial[key],
+                    mode="lines",
+                    line=dict(color=colour, dash=dash, width=2),
+                    name=f"round {number} {label}",
+                    hovertemplate=f"round {number} {label}<br>epoch %{{x}}: %{{y:.4g}}"
+                    "<extra></extra>",
+                )
+            )
+    fig.update_xaxes(title="epoch")
+    fig.update_yaxes(title=curves["loss_name"], type="log")
+    return _style(fig)
 
 
 def _mark_stop(fig, trial, values, colour, row, col, legend):

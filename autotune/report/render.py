@@ -23,6 +23,7 @@ from autotune.report.across import across_info
 from autotune.report.curves import curves_info
 from autotune.report.health import health_info
 from autotune.report.leaderboard import leaderboard_info
+from autotune.report.repair import repair_info
 from autotune.report.run_data import RunData, load_run
 from autotune.report.search import search_info, study_from
 from autotune.report.summary import summary_info
@@ -86,6 +87,7 @@ def build_sections(run: RunData) -> dict[str, dict[str, Any]]:
     """Every section's info record (plain data)."""
     return {
         "summary": summary_info(run),
+        "repair": repair_info(run),
         "leaderboard": leaderboard_info(run),
         "search": search_info(run),
         "curves": curves_info(run),
@@ -109,6 +111,7 @@ def build_figures(sections: dict[str, dict[str, Any]]) -> dict[str, Any]:
     if sections["curves"]["trials"]:
         figures["curves"] = charts.curves_chart(sections["curves"])
     figures["template"] = pio.templates[charts.TEMPLATE].to_plotly_json()
+    figures.update(_repair_figures(sections))
     figures["trials"] = {
         t["trial_id"]: {
             "heatmap": charts.gradient_heatmap(t),
@@ -118,6 +121,30 @@ def build_figures(sections: dict[str, dict[str, Any]]) -> dict[str, Any]:
         for t in sections["health"]["trials"]
         if t["measured"]
     }
+    return figures
+
+
+def _repair_figures(sections: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    """``diagnose --repair``: every round's curves in one chart, and each round's gradient
+    heatmap (with the report's template, as they are drawn on their own)."""
+    ids = [r["trial_id"] for r in sections["repair"]["rounds"]]
+    if not ids:
+        return {}
+    curves = {t["trial_id"]: t for t in sections["curves"]["trials"]}
+    figures = {"repair": charts.repair_chart([curves.get(i) for i in ids], sections["curves"])}
+    template = pio.templates[charts.TEMPLATE].to_plotly_json()
+    heatmaps = {
+        t["trial_id"]: charts.gradient_heatmap(t)
+        for t in sections["health"]["trials"]
+        if t["trial_id"] in ids and t["measured"]
+    }
+    # One colour scale for every round, so that before and after compare at a glance.
+    z = [v for h in heatmaps.values() for row in h["data"][0]["z"] for v in row if v is not None]
+    for trial_id, heatmap in heatmaps.items():
+        if z:
+            heatmap["data"][0].update(zmin=min(z), zmax=max(z))
+        heatmap["layout"] = {**heatmap["layout"], "template": template}
+        figures[f"repair-heatmap-{trial_id}"] = heatmap
     return figures
 
 

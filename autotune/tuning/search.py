@@ -20,6 +20,7 @@ from autotune.callbacks.progress import ReportEpochs
 from autotune.options import Budget, TunePlan
 from autotune.problems.base import Problem
 from autotune.tuning.guidance import Guide, describe_intervention
+from autotune.tuning.oracles import Repairing
 from autotune.tuning.resume import keep_recorded_trials
 from autotune.tuning.tuner import make_tuner
 from autotune.vocabulary import describe_trial
@@ -65,6 +66,11 @@ class Search:
                 seed=plan.seed,
                 on_intervention=lambda i: progress.log(f"guided: {describe_intervention(i)}"),
             )
+        repair = None
+        if plan.repair_rounds:
+            from autotune.diagnostics.repair import chooser
+
+            repair = (plan.repair_rounds, chooser(plan.repair_choice, plan.seed))
         self.tuner = make_tuner(
             plan.tuner,
             problem.hypermodel(fit_callbacks=[stopper, ReportEpochs(progress)]),
@@ -74,18 +80,27 @@ class Search:
             max_epochs=plan.max_epochs,
             seed=plan.seed,
             directory=str(plan.out),
-            on_trial_done=on_trial_done,
+            on_trial_done=self._recorded,
             deadline=self.deadline,
             deadline_callback=stopper,
             resume=plan.keeps_tuner_state,
             guide=self.guide,
             portfolio=space.portfolio,
+            repair=repair,
             on_trial_start=lambda trial: self._trial_started(trial, on_trial_start),
         )
         if plan.resume and plan.role != "worker":  # this process owns the oracle
             keep_recorded_trials(self.tuner.oracle, plan.out / "trials")
 
+    def _recorded(self, record: dict[str, Any]) -> None:
+        oracle = self.tuner.oracle
+        if isinstance(oracle, Repairing):  # a round of repair says what it repaired
+            record = oracle.recorded(record)
+        self.on_trial_done(record)
+
     def _trial_started(self, trial, also) -> None:
+        if self.plan.reseed_trials:  # diagnose: every round starts from the same seed
+            keras.utils.set_random_seed(self.plan.seed)
         self.progress.trial_started(trial.trial_id, describe_trial(trial.hyperparameters.values))
         if also is not None:
             also(trial)

@@ -22,7 +22,7 @@ from keras_tuner.src.engine.tuner_utils import SaveBestEpoch
 from autotune.callbacks.best_epoch import KeepBestEpoch, read_weights, weights_file
 from autotune.models.fitting import FitNotes
 from autotune.tuning.graph_memory import released_after
-from autotune.tuning.oracles import STARTING_FROM_DEFAULTS
+from autotune.tuning.oracles import STARTING_FROM_DEFAULTS, Repairing
 from autotune.tuning.records import trial_record
 
 # KerasTuner prints the traceback of every trial that raises; the trial's record holds the
@@ -144,6 +144,7 @@ def make_tuner(
     resume: bool = False,
     guide=None,
     portfolio: list[dict[str, Any]] | None = None,
+    repair: tuple[int, Any] | None = None,
     **recording: Any,
 ) -> kt.Tuner:
     """A tuner of the given kind that minimises ``objective`` and records every trial.
@@ -157,11 +158,11 @@ def make_tuner(
         max_epochs: epochs per trial (Hyperband's largest bracket).
         seed: seed of the strategy.
         directory: KerasTuner's project folder.
-        resume: reload the tuner's state from ``directory`` (KerasTuner's own resume: finished
-            trials are kept, the trials that were running are run again).
+        resume: reload the tuner's state from ``directory`` (KerasTuner's own resume).
         guide: a :class:`~autotune.tuning.guidance.Guide` that steers each new trial by the
             earlier trials' findings (random and bayesian), or None.
         portfolio: configurations tried right after the defaults (random and bayesian).
+        repair: ``diagnose --repair``'s ``(rounds, choose)`` (:class:`Repairing`), or None.
         **recording: arguments of :class:`RecordingMixin`.
     """
     oracle_args = dict(
@@ -187,12 +188,15 @@ def make_tuner(
             )
             tuner.oracle.max_trials = max_trials
             return tuner
-        oracle = _oracle(kind, max_trials, guide, portfolio, oracle_args)
+        oracle = _oracle(kind, max_trials, guide, portfolio, oracle_args, repair)
         return _with_recording(kt.Tuner)(oracle=oracle, **tuner_args)
 
 
-def _oracle(kind: str, max_trials, guide, portfolio, oracle_args: dict[str, Any]):
-    """A random or Bayesian oracle: defaults and portfolio first, steered by ``guide``."""
+def _oracle(kind: str, max_trials, guide, portfolio, oracle_args: dict[str, Any], repair=None):
+    """A random or Bayesian oracle: defaults and portfolio first, steered by ``guide``; or
+    ``diagnose --repair``'s rounds."""
+    if repair is not None:
+        return Repairing(rounds=repair[0], choose=repair[1], **oracle_args)
     if kind not in STARTING_FROM_DEFAULTS:
         raise ValueError(f"unknown tuner {kind!r}")
     oracle = STARTING_FROM_DEFAULTS[kind](max_trials=max_trials, **oracle_args)

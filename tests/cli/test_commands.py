@@ -6,6 +6,7 @@ import csv
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -209,6 +210,51 @@ def test_diagnose_prints_findings_and_remedies(tmp_path, data_dir, cli):
     assert f"report: {(run / 'report.html').resolve().as_uri()}" in done.stdout
     report = (run / "report.html").read_text(encoding="utf-8")
     assert '<span class="badge serious">vanishing_gradients</span>' in report
+
+
+def test_diagnose_repair_applies_remedies_round_by_round(tmp_path, data_dir, cli):
+    config = tmp_path / "deep_sigmoid.yaml"
+    config.write_text(
+        "n_layers: 10\nunits: 32\nshrink: 1.0\nactivation: sigmoid\n"
+        "initializer: glorot_uniform\noptimizer: sgd\nlearning_rate: 0.01\n"
+    )
+    run = tmp_path / "run"
+    args = ("--config", config, "--epochs", "20", "--out", run, "--repair", "--rounds", "2")
+    done = cli("diagnose", data_dir / "iris.csv", *args)
+    assert done.returncode == 0, done.stderr
+    out = " ".join(done.stdout.split())  # rich wraps long lines
+    assert (
+        "round 1: vanishing_gradients → activation sigmoid → relu, initializer glorot_uniform "
+        "→ he_normal: val accuracy 0.333 → " in out
+    )
+    records = {
+        t["trial_id"]: t
+        for t in map(json.loads, map(Path.read_text, (run / "trials").glob("*.json")))
+    }
+    first, second = sorted(records)[:2]
+    assert "repair_of" not in records[first]
+    assert records[second]["repair_of"] == first
+    assert records[second]["remedy"]["finding"] == "vanishing_gradients"
+    assert records[second]["remedy"]["change"] == {
+        "activation": "relu",
+        "initializer": "he_normal",
+    }
+    # Every round trains from scratch, for the same epochs, with the change and nothing else.
+    assert all(t["epochs_run"] == 20 for t in records.values())
+    changed = {
+        k
+        for k, v in records[second]["hyperparameters"].items()
+        if records[first]["hyperparameters"].get(k) != v
+    }
+    assert changed == {"activation", "initializer"}
+    assert records[second]["score"] < records[first]["score"]
+    info = json.loads((run / "run.json").read_text())
+    best = min((t for t in records.values() if t["score"] is not None), key=lambda t: t["score"])
+    assert info["best_trial"]["trial_id"] == best["trial_id"]  # the best round's model
+    assert f"best: round {sorted(records).index(best['trial_id'])} " in out
+    report = (run / "report.html").read_text(encoding="utf-8")
+    assert '<section id="repair">' in report
+    assert all(f'id="fig-repair-heatmap-{i}"' in report for i in records)
 
 
 def test_diagnose_healthy_configuration(tmp_path, data_dir, cli):
