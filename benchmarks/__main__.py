@@ -11,6 +11,7 @@ python -m benchmarks pretrain [--data FOLDER] [--budget 60] [--datasets a,b,...]
 python -m benchmarks feature_cache [--data FOLDER] [--trials N] [--epochs N] [--backbone NAME]
 python -m benchmarks distributed [--data FOLDER] [--trials 12] [--workers 2] [--datasets ...]
 python -m benchmarks images [--budget 150] [--seeds 0,1] [--arms autotune,...]
+python -m benchmarks repair [--data FOLDER] [--datasets a,b,...] [--seeds 0,1]
 python -m benchmarks all          every one above with its defaults, one after the other
 """
 
@@ -29,6 +30,7 @@ from benchmarks import (
     memory,
     pretrain,
     quality,
+    repair,
     speed,
     trial_cost,
     trial_profile,
@@ -48,6 +50,7 @@ DEFAULT_DATA = {
     "pretrain": SHARED / "tabular",
     "distributed": SHARED / "tabular",
     "images": ROOT,  # scikit-learn's bundled digits, written as an image folder
+    "repair": SHARED / "tabular",
 }
 RESULTS = Path(__file__).resolve().parent / "results"
 
@@ -75,6 +78,8 @@ def _table(name: str, data: Path, args: argparse.Namespace) -> str:
         return distributed.run(data, args.trials or 12, args.workers, datasets, _seeds(args))
     if name == "speed":
         return speed.run(data, budget=args.budget or 300.0)
+    if name == "repair":
+        return repair.run(data, _datasets(name, args), _seeds(args))
     if name == "feature_cache":
         return feature_cache.run(
             data, trials=args.trials or 10, epochs=args.epochs or 5, backbone=args.backbone
@@ -99,7 +104,11 @@ def _seeds(args: argparse.Namespace) -> list[int]:
 def _datasets(name: str, args: argparse.Namespace) -> list[str]:
     """``--datasets``, or the benchmark's own list (pretrain: the small tables)."""
     if not args.datasets:
-        own = {"pretrain": pretrain.SMALL, "distributed": distributed.DATASETS}
+        own = {
+            "pretrain": pretrain.SMALL,
+            "distributed": distributed.DATASETS,
+            "repair": repair.DATASETS,
+        }
         return list(own.get(name, quality.DATASETS))
     return [n.strip() for n in args.datasets.split(",") if n.strip()]
 
@@ -107,7 +116,7 @@ def _datasets(name: str, args: argparse.Namespace) -> list[str]:
 def _missing(name: str, data: Path, args: argparse.Namespace) -> str | None:
     if not data.exists():
         return f"{data}: no such file or folder; pass --data PATH"
-    if name in ("quality", "guided", "pretrain", "distributed"):
+    if name in ("quality", "guided", "pretrain", "distributed", "repair"):
         names = _datasets(name, args)
         absent = [n for n in names if not (data / f"{n}.csv").is_file()]
         if absent:

@@ -20,7 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
-from autotune.diagnostics.remedies import remedy
+from autotune.diagnostics.remedies import remedy, step_size_first_when_far_too_large
 
 
 @dataclass(frozen=True)
@@ -112,7 +112,8 @@ class Check(ABC):
     """One finding: what it is called, how serious it is, the numbers behind it, its remedies.
 
     Subclasses set the class attributes and implement :meth:`check`; :meth:`remedy_order`
-    may move a remedy first for a trial's own hyperparameters.
+    may move a remedy first for a trial's own hyperparameters. Whatever the finding, a
+    learning rate ten times the optimizer's default or more puts lowering it first.
     """
 
     name: ClassVar[str]
@@ -138,7 +139,8 @@ class Check(ABC):
         if found is None:
             return None
         summary, evidence = found
-        offered = (remedy(rid, curves.params) for rid in self.remedy_order(curves.params))
+        order = step_size_first_when_far_too_large(self.remedy_order(curves.params), curves.params)
+        offered = (remedy(rid, curves.params) for rid in order)
         return {
             "name": self.name,
             "severity": self.severity,

@@ -107,8 +107,27 @@ def _lr(p: dict[str, Any]) -> float:
     return float(p.get("learning_rate", 1e-3))
 
 
+# Keras' default learning rate of each optimizer: a rate ten times it or more is far too
+# large a step for most networks.
+KERAS_LEARNING_RATE = {"sgd": 0.01, "adam": 1e-3, "adamw": 1e-3, "rmsprop": 1e-3, "adagrad": 1e-3}
+FAR_ABOVE = 10
+
+
+def far_too_large(p: dict[str, Any]) -> float | None:
+    """The optimizer's default learning rate, when the trial's is at least ten times it."""
+    default = KERAS_LEARNING_RATE.get(p.get("optimizer", "adam"), 1e-3)
+    return default if _lr(p) >= FAR_ABOVE * default else None
+
+
 def _lower_lr(p: dict[str, Any]) -> Remedy:
-    lr = _lr(p)
+    lr, default = _lr(p), far_too_large(p)
+    if default is not None and default < lr / 10:
+        return _remedy(
+            "lower_lr",
+            f"Lower the learning rate to {p.get('optimizer', 'adam')}'s default "
+            f"({lr:g} -> {default:g}): it is {lr / default:.0f} times it",
+            learning_rate=default,
+        )
     return _remedy(
         "lower_lr", f"Lower the learning rate ({lr:g} -> {lr / 10:g})", learning_rate=lr / 10
     )
@@ -226,6 +245,12 @@ def raise_small_lr_first(order: list[str], params: dict[str, Any]) -> list[str]:
     """A learning rate below 1e-3: raising it first."""
     lr = params.get("learning_rate")
     return moved_first(order, "raise_lr") if lr is not None and lr < 1e-3 else order
+
+
+def step_size_first_when_far_too_large(order: list[str], params: dict[str, Any]) -> list[str]:
+    """A learning rate ten times the optimizer's default or more: lowering it first (a
+    clipped or normalised step of that size is still too large)."""
+    return moved_first(order, "lower_lr") if far_too_large(params) else order
 
 
 def step_size_first_when_clipped(order: list[str], params: dict[str, Any]) -> list[str]:

@@ -10,6 +10,7 @@ a random change often repairs as well). No TensorFlow here.
 
 from __future__ import annotations
 
+import json
 import random
 from typing import Any
 
@@ -52,8 +53,13 @@ def chooser(how: str, seed: int):
     if how == "first_remedy":
         return first_remedy
     if how == "random":
-        rng = random.Random(f"repair-{seed}")
-        return lambda record: random_remedy(record, rng)
+        # Seeded by the run's seed and the trial's values: the same case draws alike,
+        # different cases draw apart.
+        def draw(record):
+            values = json.dumps(record["hyperparameters"], sort_keys=True, default=str)
+            return random_remedy(record, random.Random(f"repair-{seed}-{values}"))
+
+        return draw
     raise ValueError(f"unknown repair choice {how!r}; one of {', '.join(REPAIR_CHOICES)}")
 
 

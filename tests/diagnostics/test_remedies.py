@@ -44,3 +44,17 @@ def test_orders():
     shallow = activation_first(order, resolve({"activation": "tanh", "n_layers": 2}))
     assert shallow[:2] == ["relu_he", "batch_norm"]
     assert raise_small_lr_first(order, resolve({"learning_rate": 0.01})) == order
+
+
+def test_a_learning_rate_far_above_the_optimizers_default_is_lowered_to_it_first():
+    from autotune.diagnostics import diagnose
+
+    p = resolve({"optimizer": "sgd", "learning_rate": 10.0})
+    assert remedy("lower_lr", p)["change"] == {"learning_rate": 0.01}
+    assert "sgd's default (10 -> 0.01)" in remedy("lower_lr", p)["text"]
+    assert remedy("lower_lr", resolve({"optimizer": "adam", "learning_rate": 0.005}))["change"] == {
+        "learning_rate": pytest.approx(0.0005)
+    }
+    history = {"loss": [1.0, float("nan")], "cross_entropy": [1.0, float("nan")]}
+    found = diagnose(history, None, p, "cross_entropy")
+    assert found[0]["name"] == "nan_loss" and found[0]["remedies"][0]["id"] == "lower_lr"
