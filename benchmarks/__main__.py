@@ -12,6 +12,7 @@ python -m benchmarks feature_cache [--data FOLDER] [--trials N] [--epochs N] [--
 python -m benchmarks distributed [--data FOLDER] [--trials 12] [--workers 2] [--datasets ...]
 python -m benchmarks images [--budget 150] [--seeds 0,1] [--arms autotune,...]
 python -m benchmarks repair [--data FOLDER] [--datasets a,b,...] [--seeds 0,1]
+python -m benchmarks diagnosis [--data FOLDER] [--datasets a,b,...] [--seeds 0,1,2]
 python -m benchmarks all          every one above with its defaults, one after the other
 """
 
@@ -22,6 +23,7 @@ import sys
 from pathlib import Path
 
 from benchmarks import (
+    diagnosis,
     diagnostics_overhead,
     distributed,
     feature_cache,
@@ -51,6 +53,7 @@ DEFAULT_DATA = {
     "distributed": SHARED / "tabular",
     "images": ROOT,  # scikit-learn's bundled digits, written as an image folder
     "repair": SHARED / "tabular",
+    "diagnosis": SHARED / "tabular",
 }
 RESULTS = Path(__file__).resolve().parent / "results"
 
@@ -80,6 +83,8 @@ def _table(name: str, data: Path, args: argparse.Namespace) -> str:
         return speed.run(data, budget=args.budget or 300.0)
     if name == "repair":
         return repair.run(data, _datasets(name, args), _seeds(args))
+    if name == "diagnosis":
+        return diagnosis.run(data, _datasets(name, args), _seeds(args))
     if name == "feature_cache":
         return feature_cache.run(
             data, trials=args.trials or 10, epochs=args.epochs or 5, backbone=args.backbone
@@ -108,6 +113,7 @@ def _datasets(name: str, args: argparse.Namespace) -> list[str]:
             "pretrain": pretrain.SMALL,
             "distributed": distributed.DATASETS,
             "repair": repair.DATASETS,
+            "diagnosis": repair.DATASETS,
         }
         return list(own.get(name, quality.DATASETS))
     return [n.strip() for n in args.datasets.split(",") if n.strip()]
@@ -116,7 +122,7 @@ def _datasets(name: str, args: argparse.Namespace) -> list[str]:
 def _missing(name: str, data: Path, args: argparse.Namespace) -> str | None:
     if not data.exists():
         return f"{data}: no such file or folder; pass --data PATH"
-    if name in ("quality", "guided", "pretrain", "distributed", "repair"):
+    if name in ("quality", "guided", "pretrain", "distributed", "repair", "diagnosis"):
         names = _datasets(name, args)
         absent = [n for n in names if not (data / f"{n}.csv").is_file()]
         if absent:
@@ -186,7 +192,8 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
     if args.seeds is None:
-        args.seeds = "0" if args.benchmark == "distributed" else "0,1"
+        own = {"distributed": "0", "diagnosis": "0,1,2"}
+        args.seeds = own.get(args.benchmark, "0,1")
     names = list(DEFAULT_DATA) if args.benchmark == "all" else [args.benchmark]
     if args.benchmark == "all" and args.data:
         print("benchmarks: all uses each benchmark's own data; leave out --data", file=sys.stderr)

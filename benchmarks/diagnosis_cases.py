@@ -56,6 +56,45 @@ PATHOLOGICAL: dict[str, tuple[dict[str, Any], int]] = {
     "plain SGD at 1e-3": (dict(n_layers=2, units=32, optimizer="sgd", learning_rate=1e-3), 30),
 }  # fmt: skip
 
+# Healthy: the usual good practice, regularised or not (dropout and L2 converge more slowly,
+# and are healthy all the same), each for the same epochs as the pathological ones.
+HEALTHY: dict[str, tuple[dict[str, Any], int]] = {
+    "ReLU + Adam": (dict(n_layers=2, units=64, activation="relu", optimizer="adam"), 20),
+    "ReLU + Adam, dropout 0.3": (
+        dict(n_layers=2, units=64, activation="relu", optimizer="adam", dropout=0.3), 20,
+    ),
+    "ReLU + Adam, L2 1e-3": (
+        dict(n_layers=2, units=64, activation="relu", optimizer="adam", l2=1e-3), 20,
+    ),
+    "10 ReLU layers, He, BatchNorm": (
+        dict(
+            n_layers=10, units=32, shrink=1.0, activation="relu", initializer="he_normal",
+            batch_norm=True, optimizer="adam",
+        ),
+        20,
+    ),
+    "ReLU + Adam, batch 8": (
+        dict(n_layers=2, units=64, activation="relu", optimizer="adam", batch_size=8), 20,
+    ),
+    "ReLU + Adam, warm-up and cosine schedule": (
+        dict(
+            n_layers=2, units=64, activation="relu", optimizer="adam", learning_rate=3e-3,
+            lr_schedule="warmup_cosine",
+        ),
+        20,
+    ),
+    "tanh, Glorot, Adam": (
+        dict(
+            n_layers=3, units=64, activation="tanh", initializer="glorot_uniform",
+            optimizer="adam",
+        ),
+        20,
+    ),
+    "SGD with momentum 0.9": (
+        dict(n_layers=2, units=64, optimizer="sgd", learning_rate=0.05, momentum=0.9), 20,
+    ),
+}  # fmt: skip
+
 DATASETS = ("iris", "penguins", "wine", "diabetes")
 
 

@@ -72,6 +72,13 @@ class GradientProbe(keras.callbacks.Callback):
         return GradientProbe(self.x, self.y, self.activation)
 
     def on_train_begin(self, logs=None):
+        started = time.perf_counter()
+        self._set_up()
+        self.series["seconds"] += time.perf_counter() - started
+
+    def _set_up(self):
+        """The tap model, the kernels' copies and the compiled measure; a new series (or the
+        same one, for a second fit of the same network)."""
         model = self.model
         self._dense = [
             layer

@@ -137,6 +137,7 @@ def diagnose(
         max_trials=1 + (rounds if repair else 0),
         max_epochs=epochs,
         patience=None,
+        early_abort=False,  # the pathology shows over every epoch
         seed=seed,
         backbone=backbone,
         weights=weights,

@@ -113,10 +113,20 @@ KERAS_LEARNING_RATE = {"sgd": 0.01, "adam": 1e-3, "adamw": 1e-3, "rmsprop": 1e-3
 FAR_ABOVE = 10
 
 
+def _keras_lr(p: dict[str, Any]) -> float:
+    return KERAS_LEARNING_RATE.get(p.get("optimizer", "adam"), 1e-3)
+
+
 def far_too_large(p: dict[str, Any]) -> float | None:
     """The optimizer's default learning rate, when the trial's is at least ten times it."""
-    default = KERAS_LEARNING_RATE.get(p.get("optimizer", "adam"), 1e-3)
+    default = _keras_lr(p)
     return default if _lr(p) >= FAR_ABOVE * default else None
+
+
+def far_too_small(p: dict[str, Any]) -> float | None:
+    """The optimizer's default learning rate, when the trial's is a tenth of it or less."""
+    default = _keras_lr(p)
+    return default if _lr(p) * FAR_ABOVE <= default else None
 
 
 def _lower_lr(p: dict[str, Any]) -> Remedy:
@@ -134,7 +144,14 @@ def _lower_lr(p: dict[str, Any]) -> Remedy:
 
 
 def _raise_lr(p: dict[str, Any]) -> Remedy:
-    lr = _lr(p)
+    lr, default = _lr(p), far_too_small(p)
+    if default is not None and default > lr * 10:
+        return _remedy(
+            "raise_lr",
+            f"Raise the learning rate to {p.get('optimizer', 'adam')}'s default "
+            f"({lr:g} -> {default:g}): it is 1/{default / lr:.0f} of it",
+            learning_rate=default,
+        )
     return _remedy(
         "raise_lr", f"Raise the learning rate ({lr:g} -> {lr * 10:g})", learning_rate=lr * 10
     )

@@ -18,11 +18,12 @@ from autotune.backend import keras
 import numpy as np
 
 from autotune.callbacks.gradient_probe import GradientProbe, constant_loss, probe_rows
+from autotune.callbacks.hopeless import StopHopeless
 from autotune.callbacks.schedule import schedule_callback
 from autotune.callbacks.validation_metric import ValidationMetric
 from autotune.models.batches import evaluation_batches, training_batches, worth_a_pipeline
 from autotune.models.in_memory import fit_in_memory, fits_in_memory
-from autotune.vocabulary import SAME_ORDER_AS_LOSS, objective_name
+from autotune.vocabulary import LOSS_METRICS, SAME_ORDER_AS_LOSS, objective_name
 
 # Train arrays that fit in memory with fit_in_memory (compiled epochs); off: Keras' model.fit
 # over tf.data pipelines, the path before it (kept for the benchmarks' side-by-side runs).
@@ -38,11 +39,14 @@ class FitNotes:
             prediction's loss), or None when diagnostics are off.
         pretraining: what ``--pretrain`` did (:mod:`autotune.models.pretrain`), or None.
         reuse: the frozen and fine-tuned epochs of ``--init-from``'s layers, or None.
+        aborted: why ``--early-abort`` ended the trial (:mod:`autotune.diagnostics.hopeless`),
+            or None.
     """
 
     diagnostics: dict[str, Any] | None = None
     pretraining: dict[str, Any] | None = None
     reuse: dict[str, Any] | None = None
+    aborted: dict[str, Any] | None = None
 
 
 def fit_trial(
@@ -85,7 +89,7 @@ def fit_trial(
         GradientProbe(*probe_rows(x, y), activation=params["activation"]) if diagnostics else None
     )
     if probe:
-        callbacks.append(probe)
+        callbacks = _watched_by_abort(callbacks, probe, task, y, kwargs.get("epochs", 1))
     if pretrain == "autoencoder":
         from autotune.models.pretrain import pretrain_autoencoder
 
@@ -98,7 +102,16 @@ def fit_trial(
     if probe:
         probe.series.update(task=task, baseline_loss=constant_loss(y, task))
         notes.diagnostics = probe.series
+    notes.aborted = next((c.reason for c in callbacks if isinstance(c, StopHopeless)), None)
     return history
+
+
+def _watched_by_abort(callbacks: list, probe, task: str, y: np.ndarray, epochs: int) -> list:
+    """``callbacks`` with the probe, and after it the early abort (which reads its series)."""
+    aborts = [c for c in callbacks if isinstance(c, StopHopeless)]
+    for abort in aborts:
+        abort.watch(probe, LOSS_METRICS[task], constant_loss(y, task), epochs)
+    return [c for c in callbacks if not isinstance(c, StopHopeless)] + [probe] + aborts
 
 
 def _metric_callback(metric: str | None, task: str, validation) -> list:

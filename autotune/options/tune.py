@@ -111,6 +111,14 @@ class TuneOptions:
         5, "Early stopping: epochs without a better score before a trial stops.", metavar="N",
         check=AtLeast(1),
     )  # fmt: skip
+    early_abort: bool = option(
+        True,
+        "End a trial that is already lost: a hidden ReLU layer entirely dead for 2 epochs, or, "
+        "after 30% of its epochs, a training loss within 1% of the constant prediction's with "
+        "vanishing or stalled gradients (recorded as stopped_by diagnosis). A NaN loss ends a "
+        "trial either way.",
+        flags=("--early-abort/--no-early-abort",),
+    )
     guided: bool = option(
         True,
         "Let earlier trials' findings steer later trials: no saturating activations where "

@@ -22,7 +22,8 @@ TRIALS_COLUMNS: dict[str, str] = {
     "val_r2": "validation R² at the best epoch (regression)",
     "best_epoch": "epoch (1-based) with the best score; the model is restored from it",
     "epochs_run": "epochs trained before early stopping, the epoch limit or the time budget",
-    "stopped_by": "early_stopping, max_epochs, time_budget, interrupted, nan_loss, error or "
+    "stopped_by": "early_stopping, max_epochs, time_budget, interrupted, nan_loss, error, "
+    "diagnosis (--early-abort ended a hopeless trial; its record's aborted says why) or "
     "worker_lost (a distributed search's worker stopped during the trial)",
     "fit_seconds": "wall-clock seconds spent building and training the trial",
     "ensemble_weight": "the trial's weight in the shipped ensemble (empty: not a member)",

@@ -46,7 +46,7 @@ def trial_record(trial, run: dict[str, Any], metric: str) -> dict[str, Any]:
     if status == "failed":
         stopped_by = "nan_loss" if nan_loss else "error"
     elif run.get("stopped_by"):
-        stopped_by = run["stopped_by"]  # time_budget or interrupted
+        stopped_by = run["stopped_by"]  # time_budget, interrupted, or diagnosis (hopeless)
     elif initial + epochs_run >= run.get("max_epochs", 0):
         stopped_by = "max_epochs"
     else:
@@ -69,7 +69,7 @@ def trial_record(trial, run: dict[str, Any], metric: str) -> dict[str, Any]:
         "history": history,
         "diagnostics": run.get("diagnostics"),
     }
-    for extra in ("pretraining", "reuse"):  # --pretrain, --init-from
+    for extra in ("pretraining", "reuse", "aborted"):  # --pretrain, --init-from, --early-abort
         if run.get(extra):
             record[extra] = run[extra]
     if best:

@@ -15,6 +15,7 @@ from typing import Any
 from autotune.backend import keras
 
 from autotune.callbacks.deadline import StopAtDeadline
+from autotune.callbacks.hopeless import StopHopeless
 from autotune.callbacks.nan import StopOnNaN
 from autotune.callbacks.progress import ReportEpochs
 from autotune.options import Budget, TunePlan
@@ -125,8 +126,11 @@ class Search:
 
     def trial_callbacks(self) -> list[keras.callbacks.Callback]:
         """The search's callbacks, which KerasTuner copies for every trial: a NaN loss ends
-        the trial, and early stopping on the objective (unless the plan has no patience)."""
+        the trial, so does a hopeless one (``--early-abort``), and early stopping on the
+        objective (unless the plan has no patience)."""
         callbacks: list[keras.callbacks.Callback] = [StopOnNaN()]
+        if self.plan.early_abort:
+            callbacks.append(StopHopeless())
         if self.plan.patience:
             callbacks.append(
                 keras.callbacks.EarlyStopping(

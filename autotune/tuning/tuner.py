@@ -119,6 +119,8 @@ class RecordingMixin:
         run.update(diagnostics=notes.diagnostics, pretraining=notes.pretraining, reuse=notes.reuse)
         if self.deadline_callback is not None and self.deadline_callback.fired:
             run["stopped_by"] = self.deadline_callback.reason
+        elif notes.aborted:
+            run.update(stopped_by="diagnosis", aborted=notes.aborted)
         return results
 
     def on_trial_end(self, trial):

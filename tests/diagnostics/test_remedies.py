@@ -58,3 +58,11 @@ def test_a_learning_rate_far_above_the_optimizers_default_is_lowered_to_it_first
     history = {"loss": [1.0, float("nan")], "cross_entropy": [1.0, float("nan")]}
     found = diagnose(history, None, p, "cross_entropy")
     assert found[0]["name"] == "nan_loss" and found[0]["remedies"][0]["id"] == "lower_lr"
+
+
+def test_a_learning_rate_far_below_the_optimizers_default_is_raised_to_it():
+    p = resolve({"optimizer": "sgd", "learning_rate": 1e-6})
+    assert remedy("raise_lr", p)["change"] == {"learning_rate": 0.01}
+    assert "sgd's default (1e-06 -> 0.01)" in remedy("raise_lr", p)["text"]
+    near = resolve({"optimizer": "adam", "learning_rate": 5e-4})
+    assert remedy("raise_lr", near)["change"] == {"learning_rate": pytest.approx(5e-3)}
