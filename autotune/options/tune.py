@@ -220,10 +220,8 @@ class TuneOptions:
         check=PositiveSeconds(),
     )
 
-    # ``diagnose`` (not options of ``tune``): every trial starts from the seed, so that
-    # rounds of repair differ only by their changes; the rounds of repair after the first
-    # training, and how each round's remedy is chosen (:mod:`autotune.diagnostics.repair`:
-    # the diagnosis's first remedy, or a random one, the baseline of the repair benchmark).
+    # ``diagnose``'s (not ``tune`` options): every trial starts from the seed; the rounds of
+    # repair, and how a round's remedy is chosen (:mod:`autotune.diagnostics.repair`).
     reseed_trials: bool = False
     repair_rounds: int = 0
     repair_choice: str = "first_remedy"
