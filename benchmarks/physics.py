@@ -2,7 +2,8 @@
 
 The labels of the diagnosis benchmark come from here: each pathology is defined by the
 quantity that makes it one, read the simple way (over the second half of the run, or at its
-last epoch), with the thresholds of the literature where there is one. autotune's checks are
+last epoch), with the thresholds of the literature where there is one; slow convergence next
+to a serious pathology is labelled by the pathology, its cause. autotune's checks are
 written differently (a checked window after the first 30% of epochs, majorities of epochs,
 guards against noise), so the two can disagree; where they do, the benchmark counts a miss
 or a false alarm. Nothing here imports autotune's diagnostics.
@@ -13,6 +14,9 @@ from __future__ import annotations
 import math
 import statistics
 from typing import Any
+
+# Labelled by their cause: a slow fall next to one of these is its symptom.
+SERIOUS = {"exploding_gradients", "vanishing_gradients", "dying_relu", "stagnant_loss"}
 
 
 def _finite(v: Any) -> bool:
@@ -39,6 +43,8 @@ def labels(record: dict[str, Any], loss_key: str) -> set[str]:
         exploded = _explodes(s, loss, val, baseline, record)
         return {"nan_loss"} | ({"exploding_gradients"} if exploded else set())
     found = {name for name, test in _TESTS.items() if test(s, loss, val, baseline, record)}
+    if found & SERIOUS:
+        found.discard("slow_convergence")  # a symptom of the serious cause, labelled by it
     return found
 
 
@@ -110,16 +116,17 @@ def _oscillating(s, loss, *_):
 
 
 def _slow(s, loss, val, baseline, _):
-    """Training ended while it was still getting much better: the best validation epoch is
-    among the last tenth (at least the last 2) and the training loss of the last third is
-    5% or more below the middle third's."""
+    """Cut short while far from learned: the validation loss was still falling (its best
+    epoch among the last tenth, at least the last 2; 5% or more below the middle third's mean
+    over the last third) and ends at half the constant prediction's loss or more. Read on the
+    validation loss, which dropout does not inflate."""
     finite = [(v, e) for e, v in enumerate(val) if _finite(v)]
-    if len(loss) < 6 or not finite:
+    if len(val) < 6 or len(finite) < len(val) or not _unlearned(val, baseline, 0.5):
         return False
     if min(finite)[1] < len(val) - max(2, math.ceil(0.1 * len(val))):
         return False
-    third = len(loss) // 3
-    middle, last = loss[third : 2 * third], loss[2 * third :]
+    third = len(val) // 3
+    middle, last = val[third : 2 * third], val[2 * third :]
     return statistics.fmean(last) < 0.95 * statistics.fmean(middle)
 
 
