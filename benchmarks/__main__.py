@@ -7,6 +7,7 @@ python -m benchmarks memory [--data CSV] [--trials N] [--epochs N] [--space NAME
 python -m benchmarks trial_cost [--data CSV_OR_FOLDER] [--repeats N] [--trials N] [--epochs N]
 python -m benchmarks trial_profile [--data FOLDER] [--repeats N] [--trials N] [--epochs N]
 python -m benchmarks guided [--data FOLDER] [--budget 60] [--datasets a,b,...] [--seeds 0,1]
+python -m benchmarks early_abort [--data FOLDER] [--budget 60] [--datasets a,b,...] [--seeds 0,1]
 python -m benchmarks pretrain [--data FOLDER] [--budget 60] [--datasets a,b,...] [--seeds 0,1]
 python -m benchmarks feature_cache [--data FOLDER] [--trials N] [--epochs N] [--backbone NAME]
 python -m benchmarks distributed [--data FOLDER] [--trials 12] [--workers 2] [--datasets ...]
@@ -26,6 +27,7 @@ from benchmarks import (
     diagnosis,
     diagnostics_overhead,
     distributed,
+    early_abort,
     feature_cache,
     guided,
     images,
@@ -49,6 +51,7 @@ DEFAULT_DATA = {
     "trial_profile": SHARED / "tabular",
     "feature_cache": SHARED / "images/textures_gray64",
     "guided": SHARED / "tabular",
+    "early_abort": SHARED / "tabular",
     "pretrain": SHARED / "tabular",
     "distributed": SHARED / "tabular",
     "images": ROOT,  # scikit-learn's bundled digits, written as an image folder
@@ -74,6 +77,8 @@ def _table(name: str, data: Path, args: argparse.Namespace) -> str:
         return images.run(args.budget or 150.0, _seeds(args), arms)
     if name == "guided":
         return guided.run(data, args.budget or 60.0, _datasets(name, args), _seeds(args))
+    if name == "early_abort":
+        return early_abort.run(data, args.budget or 60.0, _datasets(name, args), _seeds(args))
     if name == "pretrain":
         return pretrain.run(data, args.budget or 60.0, _datasets(name, args), _seeds(args))
     if name == "distributed":
@@ -122,7 +127,8 @@ def _datasets(name: str, args: argparse.Namespace) -> list[str]:
 def _missing(name: str, data: Path, args: argparse.Namespace) -> str | None:
     if not data.exists():
         return f"{data}: no such file or folder; pass --data PATH"
-    if name in ("quality", "guided", "pretrain", "distributed", "repair", "diagnosis"):
+    tables = ("quality", "guided", "pretrain", "distributed", "repair", "diagnosis", "early_abort")
+    if name in tables:
         names = _datasets(name, args)
         absent = [n for n in names if not (data / f"{n}.csv").is_file()]
         if absent:

@@ -72,6 +72,7 @@ def run_arm(path: Path, budget: float, seed: int, workdir: Path, **options: Any)
         "test": info["test_scores"]["accuracy" if task == "classification" else "r2"],
         "trials": len(records),
         "lost": sum(lost(r) for r in records),
+        "aborted": sum(r.get("stopped_by") == "diagnosis" for r in records),
         "to_99": seconds_to_near_best(records),
         "fit_seconds": sum(r.get("fit_seconds") or 0.0 for r in records),
         "interventions": len((info.get("guidance") or {}).get("interventions", [])),

@@ -54,6 +54,13 @@ PATHOLOGICAL: dict[str, tuple[dict[str, Any], int]] = {
         20,
     ),
     "plain SGD at 1e-3": (dict(n_layers=2, units=32, optimizer="sgd", learning_rate=1e-3), 30),
+    "wide net, long training": (
+        dict(
+            n_layers=2, units=256, shrink=1.0, optimizer="adam", learning_rate=3e-4,
+            batch_size=64,
+        ),
+        80,
+    ),
 }  # fmt: skip
 
 # Healthy: the usual good practice, regularised or not (dropout and L2 converge more slowly,

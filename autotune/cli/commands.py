@@ -127,13 +127,14 @@ def diagnose(
     the findings with their evidence and remedies. Example: autotune diagnose data.csv
     --config deep_sigmoid.yaml --epochs 20 --repair"""
     from autotune.runner import run_search
-    from autotune.spaces import load_config
+    from autotune.spaces import DEFAULT_SPACE, load_config
 
+    base = "image_cnn" if backbone in ("auto", "none") else "image_transfer"
     options = TuneOptions(
         data=data,
         target=target,
         task=task,
-        space=load_config(config),
+        space=load_config(config, base if Path(data).is_dir() else DEFAULT_SPACE),
         max_trials=1 + (rounds if repair else 0),
         max_epochs=epochs,
         patience=None,

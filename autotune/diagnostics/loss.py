@@ -145,7 +145,7 @@ class SlowConvergence(Check):
 
     def check(self, c: Curves):
         loss = c.loss
-        if len(loss) < 5 or not c.unlearned():
+        if len(loss) < 5 or not c.unlearned() or self._validation_learned(c):
             return None
         if not self._still_improving(c) and not c.unlearned("nothing_learned_share"):
             return None  # validation stopped improving after real learning: it converged
@@ -161,6 +161,17 @@ class SlowConvergence(Check):
             "of a constant prediction"
         )
         return summary, loss_evidence(c, fell)
+
+    def _validation_learned(self, c: Curves) -> bool:
+        """The validation loss got below the unlearned share of the constant prediction's:
+        the network learned, and a training loss held up by dropout (measured with its units
+        dropped) is not slow convergence."""
+        best = min((v for v in c.val if finite(v)), default=None)
+        return (
+            best is not None
+            and finite(c.baseline)
+            and best < self.t("unlearned_share") * c.baseline
+        )
 
     def _still_improving(self, c: Curves) -> bool:
         """The best validation epoch is among the last ones."""

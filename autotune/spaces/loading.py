@@ -80,11 +80,12 @@ def _default_of(spec: dict[str, Any]) -> Any:
     return False if spec["type"] == "bool" else spec["min"]
 
 
-def load_config(path: str | Path) -> SearchSpace:
+def load_config(path: str | Path, base: str = DEFAULT_SPACE) -> SearchSpace:
     """A ``diagnose`` configuration: a YAML mapping of hyperparameter name -> fixed value.
 
-    Names it leaves out take the default space's defaults (``autotune spaces mlp``), then the
-    model's own defaults. The result is a space of fixed entries: a one-trial search.
+    Names it leaves out take the defaults of the space ``base`` (tables: ``mlp``; image
+    folders: ``image_cnn`` or ``image_transfer``), then the model's own defaults. The result
+    is a space of fixed entries: a one-trial search.
 
     Raises:
         SearchSpaceError: unreadable file, YAML error, unknown name or value not allowed.
@@ -100,9 +101,7 @@ def load_config(path: str | Path) -> SearchSpace:
             f"{path}: a configuration is a mapping of hyperparameter name -> value, "
             "e.g. `n_layers: 10` and `activation: sigmoid` on separate lines"
         )
-    values = {
-        name: _default_of(spec) for name, spec in load_space(DEFAULT_SPACE).hyperparameters.items()
-    }
+    values = {name: _default_of(spec) for name, spec in load_space(base).hyperparameters.items()}
     for name, value in data.items():
         name = str(name)
         check_known(name, f"{path}: {name}")
