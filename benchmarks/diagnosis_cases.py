@@ -112,9 +112,11 @@ def diagnose_case(
     seed: int,
     rounds: int = 0,
     choice: str = "first_remedy",
+    base: str = "mlp",
 ) -> list[dict[str, Any]]:
     """Train ``config`` on ``data`` as ``autotune diagnose --epochs EPOCHS --seed SEED
-    [--repair --rounds ROUNDS]`` does; the rounds' records, round 0 first."""
+    [--repair --rounds ROUNDS]`` does; the rounds' records, round 0 first. ``base``: the
+    space whose defaults fill the names ``config`` leaves out (``image_cnn`` for images)."""
     from rich.console import Console
 
     from autotune.errors import SearchFailedError
@@ -129,7 +131,7 @@ def diagnose_case(
         path.write_text(yaml.safe_dump(config))
         options = TuneOptions(
             data=data,
-            space=load_config(path),
+            space=load_config(path, base),
             max_trials=1 + rounds,
             max_epochs=epochs,
             patience=None,

@@ -200,7 +200,11 @@ def test_trial_profile_benchmark_splits_a_trial_into_its_parts(tmp_path, data_di
 @pytest.mark.slow  # one of the heaviest: a full search or a benchmark run
 @pytest.mark.parametrize(
     ("name", "arms"),
-    [("guided", ("guided", "unguided")), ("pretrain", ("pretrain", "no pretrain"))],
+    [
+        ("guided", ("guided", "unguided")),
+        ("pretrain", ("pretrain", "no pretrain")),
+        ("early_abort", ("early abort", "no early abort")),
+    ],
 )
 def test_side_by_side_benchmarks_smoke(tmp_path, data_dir, capsys, name, arms):
     args = [name, "--data", str(data_dir), "--datasets", "iris", "--seeds", "0", "--budget", "2"]
@@ -214,6 +218,26 @@ def test_side_by_side_benchmarks_smoke(tmp_path, data_dir, capsys, name, arms):
     assert f"- {first}: " in table and f"- {second}: " in table and " lost to pathologies " in table
     assert f"- {first} scores higher than {second} on " in table
     assert table.strip() in capsys.readouterr().out
+
+
+@pytest.mark.slow  # one of the heaviest: a full search or a benchmark run
+def test_diagnosis_and_repair_benchmarks_smoke(tmp_path, data_dir, capsys, monkeypatch):
+    from benchmarks import diagnosis, diagnosis_cases, repair
+
+    few = dict(list(diagnosis_cases.PATHOLOGICAL.items())[:2])  # two cases, one healthy
+    for module in (diagnosis, repair):
+        monkeypatch.setattr(module, "PATHOLOGICAL", few)
+    monkeypatch.setattr(diagnosis, "HEALTHY", dict(list(diagnosis_cases.HEALTHY.items())[:1]))
+    args = ["--data", str(data_dir), "--datasets", "iris", "--seeds", "0", "--out", str(tmp_path)]
+    assert main(["diagnosis", *args]) == 0 and main(["repair", *args]) == 0
+    diagnosis = (tmp_path / "diagnosis.md").read_text()
+    assert "2 pathological and 1 healthy configurations x 1 tables (iris)" in diagnosis
+    assert "| vanishing_gradients | " in diagnosis and "Healthy configurations: " in diagnosis
+    repair = (tmp_path / "repair.md").read_text()
+    assert "| vanishing_gradients | 1 | 1/1 (100%) | 1/1 (100%) |" in repair
+    assert "| 10 sigmoid layers, SGD | iris | 0 | " in repair
+    out = capsys.readouterr().out
+    assert diagnosis.strip() in out and repair.strip() in out
 
 
 def test_seconds_to_near_best():

@@ -28,14 +28,19 @@ class StopHopeless(keras.callbacks.Callback):
         self.probe, self.loss_key, self.baseline = probe, loss_key, baseline
         self.max_epochs = int(max_epochs)
 
-    def on_train_begin(self, logs=None):
-        self.losses = []
+    @property
+    def fired(self) -> bool:
+        """Whether it ended the fit (as :class:`~autotune.callbacks.deadline.StopAtDeadline`
+        says it, for a fit in two phases)."""
+        return self.reason is not None
 
     def on_epoch_end(self, epoch, logs=None):
         if self.probe is None or self.reason is not None:
             return
         logs = logs or {}
         self.losses.append(float(logs.get(self.loss_key, logs.get("loss", float("nan")))))
-        self.reason = hopeless(self.probe.series, self.losses, self.baseline, self.max_epochs)
+        self.reason = hopeless(
+            self.probe.series, self.losses, self.baseline, self.max_epochs, epoch=epoch + 1
+        )
         if self.reason is not None:
             self.model.stop_training = True

@@ -143,6 +143,7 @@ def diagnose(
         backbone=backbone,
         weights=weights,
         ensemble="none",  # the model of the best round, not a blend of rounds
+        refit="none",  # the network diagnosed, not another one trained on more rows
         out=out,
         overwrite=overwrite,
         reseed_trials=True,

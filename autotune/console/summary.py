@@ -153,8 +153,9 @@ def repair_line(number: int, before: dict[str, Any], after: dict[str, Any]) -> s
     """``round 1: vanishing_gradients → activation sigmoid → relu, initializer
     glorot_uniform → he_normal: val accuracy 0.333 → 0.875, slow_convergence``."""
     remedy = after["remedy"]
-    name, old = shown_score(before)
-    new = shown_score(after)[1]
+    accuracy = any(t.get("val_accuracy") is not None for t in (before, after))
+    name, old = shown_score(before, accuracy)
+    new = shown_score(after, accuracy)[1]
     health = "[green]healthy[/]" if after["health"] == "healthy" else after["health"]
     return (
         f"round {number}: [bold]{remedy['finding']}[/] → "
@@ -163,10 +164,10 @@ def repair_line(number: int, before: dict[str, Any], after: dict[str, Any]) -> s
     )
 
 
-def shown_score(trial: dict[str, Any]) -> tuple[str, str]:
+def shown_score(trial: dict[str, Any], accuracy: bool) -> tuple[str, str]:
     """The score a person reads for a round: validation accuracy for a classifier, else the
     search's objective, at the best epoch; ``failed`` for a failed round."""
-    key = "val_accuracy" if trial.get("val_accuracy") is not None else "score"
+    key = "val_accuracy" if accuracy else "score"
     name = "val accuracy" if key == "val_accuracy" else "val score"
     if trial["status"] != "completed" or trial.get(key) is None:
         return name, "failed"

@@ -112,8 +112,8 @@ class Check(ABC):
     """One finding: what it is called, how serious it is, the numbers behind it, its remedies.
 
     Subclasses set the class attributes and implement :meth:`check`; :meth:`remedy_order`
-    may move a remedy first for a trial's own hyperparameters. Whatever the finding, a
-    learning rate ten times the optimizer's default or more puts lowering it first.
+    may move a remedy first for a trial's own hyperparameters. A learning rate ten times the
+    optimizer's default or more moves lowering it first, in every finding that offers it.
     """
 
     name: ClassVar[str]

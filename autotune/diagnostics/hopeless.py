@@ -37,17 +37,26 @@ ABORT: dict[str, Threshold] = {
 
 
 def hopeless(
-    series: dict[str, Any], loss: list[float], baseline: float, max_epochs: int
+    series: dict[str, Any],
+    loss: list[float],
+    baseline: float,
+    max_epochs: int,
+    epoch: int | None = None,
 ) -> dict[str, Any] | None:
     """Why the trial is lost after its last epoch: ``{finding, epoch, summary}``, or None.
+    Never at the trial's last epoch: it ends there anyway.
 
     Args:
         series: the gradient probe's series so far (one row per epoch run).
         loss: the unpenalised training loss per epoch so far.
         baseline: the constant prediction's loss on the training rows.
         max_epochs: the epochs the trial may run.
+        epoch: the epochs run so far (1-based; a continued fit counts its earlier ones);
+            default: one per loss.
     """
-    epoch = len(loss)
+    epoch = len(loss) if epoch is None else epoch
+    if epoch >= max_epochs:
+        return None
     dead = _dead_layer(series)
     if dead:
         return {
@@ -73,7 +82,10 @@ def hopeless(
 
 
 def _dead_layer(series: dict[str, Any]) -> str | None:
-    """A hidden layer whose every ReLU unit was dead in each of the last epochs."""
+    """A hidden layer whose every ReLU unit was dead in each of the last epochs (a leaky
+    ReLU's units still pass a gradient, so they are not)."""
+    if series.get("activation") != "relu":
+        return None
     n = int(ABORT["abort_dead_epochs"].value)
     rows = (series.get("dead_fraction") or [])[-n:]
     if len(rows) < n or any(row is None for row in rows):

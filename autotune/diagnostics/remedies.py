@@ -146,10 +146,11 @@ def _lower_lr(p: dict[str, Any]) -> Remedy:
 def _raise_lr(p: dict[str, Any]) -> Remedy:
     lr, default = _lr(p), far_too_small(p)
     if default is not None and default > lr * 10:
+        share = f"1/{default / lr:.0f} of it" if lr > 0 else "zero"
         return _remedy(
             "raise_lr",
             f"Raise the learning rate to {p.get('optimizer', 'adam')}'s default "
-            f"({lr:g} -> {default:g}): it is 1/{default / lr:.0f} of it",
+            f"({lr:g} -> {default:g}): it is {share}",
             learning_rate=default,
         )
     return _remedy(

@@ -77,5 +77,7 @@ def _check_repair(o) -> None:
             f"repair: {o.repair_rounds} rounds by {o.repair_choice!r}; rounds are 0 or more, "
             f"chosen by one of {', '.join(REPAIR_CHOICES)}"
         )
-    if o.repair_rounds and (o.role or o.workers or o.tuner == "hyperband"):
-        raise UsageError("--repair runs its rounds in one process, one after the other")
+    if o.repair_rounds and (o.role or o.workers or o.tuner == "hyperband" or o.resume):
+        raise UsageError(
+            "--repair runs its rounds in one process, one after the other, from the start"
+        )

@@ -31,6 +31,7 @@ def repair_info(run: RunData) -> dict[str, Any]:
                 "status": trial.get("status"),
                 "health": trial.get("health"),
                 "best": trial["trial_id"] == (run.best or {}).get("trial_id"),
+                "measured": bool((trial.get("diagnostics") or {}).get("grad_norm")),
             }
         )
     return {"rounds": rounds, "metric": run.metric}

@@ -17,6 +17,9 @@ def change_text(before: dict[str, Any], change: dict[str, Any]) -> str:
 
 
 def _value(value: Any) -> str:
+    """As a configuration's YAML writes it (``true``, ``0.001``)."""
+    if isinstance(value, bool):
+        return str(value).lower()
     return f"{value:g}" if isinstance(value, float) else str(value)
 
 

@@ -69,9 +69,11 @@ def trial_record(trial, run: dict[str, Any], metric: str) -> dict[str, Any]:
         "history": history,
         "diagnostics": run.get("diagnostics"),
     }
-    for extra in ("pretraining", "reuse", "aborted"):  # --pretrain, --init-from, --early-abort
+    for extra in ("pretraining", "reuse"):  # --pretrain, --init-from
         if run.get(extra):
             record[extra] = run[extra]
+    if stopped_by == "diagnosis":  # --early-abort: why
+        record["aborted"] = run["aborted"]
     if best:
         for key, values in history.items():
             if key.startswith("val_") and key != metric and best[1] < len(values):
