@@ -135,6 +135,7 @@ def diagnose_case(
             max_trials=1 + rounds,
             max_epochs=epochs,
             patience=None,
+            early_abort=False,  # as diagnose: every epoch runs
             seed=seed,
             ensemble="none",
             refit="none",

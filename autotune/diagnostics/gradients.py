@@ -69,12 +69,13 @@ class ExplodingGradients(Check):
         return None
 
     def _huge_loss(self, c: Curves):
-        big = [e for e, v in enumerate(c.loss) if finite(v) and v >= self.t("exploding_loss")]
-        if not big:
-            return None
-        e = big[0]
-        summary = f"the training loss reached {c.loss[e]:.3g} at epoch {e + 1}"
-        return summary, {"epoch": e + 1, "loss": c.loss[e]}
+        for name, curve in (("training", c.loss), ("validation", c.val)):
+            big = [e for e, v in enumerate(curve) if finite(v) and v >= self.t("exploding_loss")]
+            if big:
+                e = big[0]
+                summary = f"the {name} loss reached {curve[e]:.3g} at epoch {e + 1}"
+                return summary, {"epoch": e + 1, "loss": curve[e], "curve": name}
+        return None
 
     def _growth(self, c: Curves):
         norms = c.series.get("weight_norm") or []

@@ -20,7 +20,7 @@ CASES = {
     "sigmoid CNN, 4 blocks, SGD": (
         dict(
             conv_blocks=4, filters=8, activation="sigmoid", initializer="glorot_uniform",
-            batch_norm=False, dropout=0.0, n_layers=2, units=16, optimizer="sgd",
+            batch_norm=False, dropout=0.0, n_layers=6, units=16, optimizer="sgd",
             learning_rate=0.01,
         ),
         10,
@@ -30,7 +30,7 @@ CASES = {
         dict(conv_blocks=2, filters=8, optimizer="adam", learning_rate=5.0), 10,
         {"exploding_gradients"},
     ),
-    "CNN, defaults": (dict(conv_blocks=2, filters=8), 10, set()),
+    "CNN, defaults": (dict(conv_blocks=2, filters=8), 30, set()),
 }  # fmt: skip
 SEEDS = (0, 1, 2)
 
