@@ -47,7 +47,14 @@ def test_exploding_on_the_ratio_a_huge_loss_or_growing_weights():
     summary, _ = check.check(curves(series(10.0, rms=0.01)))
     assert "1000x the output layer's" in summary
     huge = Curves([1.0, 5e3], [], {}, resolve({}), {})
-    assert check.check(huge)[1] == {"epoch": 2, "loss": 5e3}
+    assert check.check(huge)[1] == {"epoch": 2, "loss": 5e3, "curve": "training"}
+    # An exploding network's validation loss explodes too, even where training's stays short
+    # of the bar (a CNN at learning rate 5: 172 in training, 6e6 in validation).
+    val = Curves([172.0, 86.0], [6.2e6, 3.1e6], {}, resolve({}), {})
+    assert check.check(val) == (
+        "the validation loss reached 6.2e+06 at epoch 1",
+        {"epoch": 1, "loss": 6.2e6, "curve": "validation"},
+    )
     grown = {"layers": ["dense_1", "output"], "weight_norm": [[1.0, 1.0], [500.0, 1.0]]}
     assert "grew 500-fold" in check.check(Curves([1.0, 1.0], [], grown, resolve({}), {}))[0]
 

@@ -30,16 +30,18 @@ def make(data_dir, tmp_path, **values):
 
 def test_each_trial_gets_nan_stopping_and_early_stopping_on_the_objective(data_dir, tmp_path):
     search, _, _ = make(data_dir, tmp_path, max_trials=1, patience=3)
-    nan, early = search.trial_callbacks()
-    assert type(nan).__name__ == "StopOnNaN"
+    nan, hopeless, early = search.trial_callbacks()
+    assert type(nan).__name__ == "StopOnNaN" and type(hopeless).__name__ == "StopHopeless"
     assert isinstance(early, keras.callbacks.EarlyStopping) and early.patience == 3
     assert early.monitor == "val_cross_entropy" and search.guide is not None
 
 
 def test_no_patience_no_early_stopping_and_hyperband_is_not_guided(data_dir, tmp_path):
     search, _, _ = make(data_dir, tmp_path, max_trials=1, patience=None, tuner="hyperband")
-    assert [type(c).__name__ for c in search.trial_callbacks()] == ["StopOnNaN"]
+    assert [type(c).__name__ for c in search.trial_callbacks()] == ["StopOnNaN", "StopHopeless"]
     assert search.guide is None
+    search, _, _ = make(data_dir, tmp_path / "off", max_trials=1, patience=None, early_abort=False)
+    assert [type(c).__name__ for c in search.trial_callbacks()] == ["StopOnNaN"]
 
 
 def test_the_trials_run_and_the_best_network_is_their_best_epoch(data_dir, tmp_path):
