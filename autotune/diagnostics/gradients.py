@@ -33,6 +33,24 @@ def ratio_series(series: dict[str, Any]) -> list[float | None]:
     return out
 
 
+def vanishing_epochs(series: dict[str, Any]) -> list[bool]:
+    """Per epoch: the first Dense layer's RMS gradient is below ``vanishing_ratio`` of the
+    output layer's and its gradient norm below ``vanishing_first_norm``; never with fewer
+    than two hidden Dense layers to vanish across."""
+    ratios, norms = ratio_series(series), series.get("grad_norm") or []
+    start = dense_start(series)
+    if len(series.get("layers") or []) - start < 3:
+        return [False] * len(ratios)
+    limits = VanishingGradients.thresholds
+    return [
+        finite(ratio)
+        and ratio < limits["vanishing_ratio"].value
+        and finite(norm[start])
+        and norm[start] < limits["vanishing_first_norm"].value
+        for ratio, norm in zip(ratios, norms, strict=False)
+    ]
+
+
 class ExplodingGradients(Check):
     name = "exploding_gradients"
     severity = "serious"
@@ -142,18 +160,8 @@ class VanishingGradients(Check):
         series = c.series
         ratios, norms = ratio_series(series), series.get("grad_norm") or []
         layers, start = series.get("layers") or [], dense_start(series)
-        if len(layers) - start < 3:  # needs at least two hidden Dense layers to vanish across
-            return None
-
-        def small(e: int) -> bool:
-            return (
-                finite(ratios[e])
-                and ratios[e] < self.t("vanishing_ratio")
-                and finite(norms[e][start])
-                and norms[e][start] < self.t("vanishing_first_norm")
-            )
-
-        hits = mostly(window(len(ratios)), small)
+        small = vanishing_epochs(series)
+        hits = mostly(window(len(small)), lambda e: small[e])
         if not hits:
             return None
         e = hits[-1]

@@ -14,8 +14,8 @@ from __future__ import annotations
 from typing import Any
 
 from autotune.diagnostics._base import SHARED, Threshold, finite
-from autotune.diagnostics.gradients import VanishingGradients, dense_start, ratio_series
-from autotune.diagnostics.updates import StalledWeights
+from autotune.diagnostics.gradients import vanishing_epochs
+from autotune.diagnostics.updates import stalled
 
 ABORT: dict[str, Threshold] = {
     "abort_dead_epochs": Threshold(
@@ -99,20 +99,10 @@ def _dead_layer(series: dict[str, Any]) -> str | None:
 
 def _no_gradient(series: dict[str, Any]) -> str | None:
     """``vanishing_gradients`` or ``stalled_weights`` at the last epoch, else None."""
-    ratios, norms = ratio_series(series), series.get("grad_norm") or []
-    start = dense_start(series)
-    vanishing = VanishingGradients.thresholds
-    if (
-        ratios
-        and len(series.get("layers") or []) - start >= 3
-        and finite(ratios[-1])
-        and ratios[-1] < vanishing["vanishing_ratio"].value
-        and finite(norms[-1][start])
-        and norms[-1][start] < vanishing["vanishing_first_norm"].value
-    ):
+    vanishing = vanishing_epochs(series)
+    if vanishing and vanishing[-1]:
         return "vanishing_gradients"
     updates = (series.get("update_ratio") or [[]])[-1]
-    stalled = StalledWeights.thresholds["stalled_update"].value
-    if any(finite(u) and u < stalled for u in updates[:-1]):  # hidden layers
+    if any(stalled(u) for u in updates[:-1]):  # hidden layers
         return "stalled_weights"
     return None

@@ -123,15 +123,9 @@ def far_too_large(p: dict[str, Any]) -> float | None:
     return default if _lr(p) >= FAR_ABOVE * default else None
 
 
-def far_too_small(p: dict[str, Any]) -> float | None:
-    """The optimizer's default learning rate, when the trial's is a tenth of it or less."""
-    default = _keras_lr(p)
-    return default if _lr(p) * FAR_ABOVE <= default else None
-
-
 def _lower_lr(p: dict[str, Any]) -> Remedy:
-    lr, default = _lr(p), far_too_large(p)
-    if default is not None and default < lr / 10:
+    lr, default = _lr(p), _keras_lr(p)
+    if lr > FAR_ABOVE * default:  # the default is a bigger step down than a tenth
         return _remedy(
             "lower_lr",
             f"Lower the learning rate to {p.get('optimizer', 'adam')}'s default "
@@ -144,8 +138,8 @@ def _lower_lr(p: dict[str, Any]) -> Remedy:
 
 
 def _raise_lr(p: dict[str, Any]) -> Remedy:
-    lr, default = _lr(p), far_too_small(p)
-    if default is not None and default > lr * 10:
+    lr, default = _lr(p), _keras_lr(p)
+    if lr * FAR_ABOVE < default:  # the default is a bigger step up than ten times
         share = f"1/{default / lr:.0f} of it" if lr > 0 else "zero"
         return _remedy(
             "raise_lr",

@@ -6,6 +6,11 @@ from autotune.diagnostics._base import Check, Curves, Threshold, finite, mostly,
 from autotune.diagnostics.remedies import activation_first
 
 
+def stalled(update_ratio: float | None) -> bool:
+    """A layer's weights moved by less than ``stalled_update`` of their norm in an epoch."""
+    return finite(update_ratio) and update_ratio < StalledWeights.thresholds["stalled_update"].value
+
+
 class StalledWeights(Check):
     name = "stalled_weights"
     severity = "warning"
@@ -29,9 +34,7 @@ class StalledWeights(Check):
             return None
         epochs = window(len(rows))
         for i in range(len(rows[0]) - 1):  # hidden layers
-            hits = mostly(
-                epochs, lambda e, i=i: finite(rows[e][i]) and rows[e][i] < self.t("stalled_update")
-            )
+            hits = mostly(epochs, lambda e, i=i: stalled(rows[e][i]))
             if hits:
                 e = hits[-1]
                 summary = (

@@ -88,8 +88,9 @@ def fit_trial(
     probe = (
         GradientProbe(*probe_rows(x, y), activation=params["activation"]) if diagnostics else None
     )
+    baseline = constant_loss(y, task) if probe else None
     if probe:
-        callbacks = _watched_by_abort(callbacks, probe, task, y, kwargs.get("epochs", 1))
+        callbacks = _watched_by_abort(callbacks, probe, task, baseline, kwargs.get("epochs", 1))
     if pretrain == "autoencoder":
         from autotune.models.pretrain import pretrain_autoencoder
 
@@ -100,17 +101,17 @@ def fit_trial(
         fit, model, params, task, kwargs.get("epochs", 1), callbacks, notes, reuses_front
     )
     if probe:
-        probe.series.update(task=task, baseline_loss=constant_loss(y, task))
+        probe.series.update(task=task, baseline_loss=baseline)
         notes.diagnostics = probe.series
     notes.aborted = next((c.reason for c in callbacks if isinstance(c, StopHopeless)), None)
     return history
 
 
-def _watched_by_abort(callbacks: list, probe, task: str, y: np.ndarray, epochs: int) -> list:
+def _watched_by_abort(callbacks: list, probe, task: str, baseline: float, epochs: int) -> list:
     """``callbacks`` with the probe, and after it the early abort (which reads its series)."""
     aborts = [c for c in callbacks if isinstance(c, StopHopeless)]
     for abort in aborts:
-        abort.watch(probe, LOSS_METRICS[task], constant_loss(y, task), epochs)
+        abort.watch(probe, LOSS_METRICS[task], baseline, epochs)
     return [c for c in callbacks if not isinstance(c, StopHopeless)] + [probe] + aborts
 
 

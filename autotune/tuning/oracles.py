@@ -113,30 +113,28 @@ class Repairing(AtomicFiles, kt.Oracle):
 
     Attributes:
         lineage: per trial of a repair round, ``{repair_of, remedy}`` for its record.
+        last: the record of the trial that ended last (the round the next one repairs).
     """
 
     def __init__(self, *, rounds: int, choose, **kwargs: Any):
         super().__init__(max_trials=rounds + 1, **kwargs)
         self.choose = choose
-        self.records: dict[str, dict[str, Any]] = {}
-        self.chain: list[str] = []
+        self.last: dict[str, Any] | None = None
         self.lineage: dict[str, dict[str, Any]] = {}
 
     def recorded(self, record: dict[str, Any]) -> dict[str, Any]:
         """A finished trial's record, with its place in the chain; kept for the next round."""
         record.update(self.lineage.get(record["trial_id"], {}))
-        self.records[record["trial_id"]] = record
+        self.last = record
         return record
 
     def populate_space(self, trial_id):
         values = {hp.name: hp.default for hp in self.hyperparameters.space}
-        if self.chain:
-            before = self.records[self.chain[-1]]
-            remedy = self.choose(before)
+        if self.last is not None:
+            remedy = self.choose(self.last)
             if remedy is None:
                 return {"status": kt.engine.trial.TrialStatus.STOPPED}
-            values = {**before["hyperparameters"], **remedy["change"]}
-            self.lineage[trial_id] = {"repair_of": before["trial_id"], "remedy": remedy}
-        self.chain.append(trial_id)
+            values = {**self.last["hyperparameters"], **remedy["change"]}
+            self.lineage[trial_id] = {"repair_of": self.last["trial_id"], "remedy": remedy}
         values = active_values(self.hyperparameters, values)
         return {"status": kt.engine.trial.TrialStatus.RUNNING, "values": values}
